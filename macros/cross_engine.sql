@@ -1,0 +1,110 @@
+{#- One macro per dialect concept; models call these, never engine checks. -#}
+
+{#- A `YYYY-MM-DD HH:MM:SS` text as a timestamp, null when it does not parse. -#}
+{% macro safe_timestamp(column) -%}
+    {{ return(adapter.dispatch('safe_timestamp', 'ridehail')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__safe_timestamp(column) -%}
+    try_strptime(trim({{ column }}), '%Y-%m-%d %H:%M:%S')
+{%- endmacro %}
+
+{% macro postgres__safe_timestamp(column) -%}
+    case
+        when trim({{ column }}) ~ '^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
+            and pg_input_is_valid(trim({{ column }}), 'timestamp')
+            then cast(trim({{ column }}) as timestamp)
+    end
+{%- endmacro %}
+
+{#- A `YYYY-MM-DD` text as a date, null when it does not parse. -#}
+{% macro safe_date(column) -%}
+    {{ return(adapter.dispatch('safe_date', 'ridehail')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__safe_date(column) -%}
+    cast(try_strptime(trim({{ column }}), '%Y-%m-%d') as date)
+{%- endmacro %}
+
+{% macro postgres__safe_date(column) -%}
+    case
+        when trim({{ column }}) ~ '^\d{4}-\d{2}-\d{2}$'
+            and pg_input_is_valid(trim({{ column }}), 'date')
+            then cast(trim({{ column }}) as date)
+    end
+{%- endmacro %}
+
+{#- A UTC timestamp as wall-clock time in an IANA timezone (same SQL on both). -#}
+{% macro utc_to_local(column, timezone) -%}
+    (({{ column }} at time zone 'UTC') at time zone {{ timezone }})
+{%- endmacro %}
+
+{#- Minutes from one timestamp to a later one, as decimal(10, 2). -#}
+{% macro minutes_between(start_column, end_column) -%}
+    {{ return(adapter.dispatch('minutes_between', 'ridehail')(start_column, end_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__minutes_between(start_column, end_column) -%}
+    cast(date_diff('second', {{ start_column }}, {{ end_column }}) / 60.0 as decimal(10, 2))
+{%- endmacro %}
+
+{% macro postgres__minutes_between(start_column, end_column) -%}
+    cast(extract(epoch from ({{ end_column }} - {{ start_column }})) / 60.0 as decimal(10, 2))
+{%- endmacro %}
+
+{#- Words in title case: "  nEW yORK" -> "New York" (names are space separated). -#}
+{% macro title_case(column) -%}
+    {{ return(adapter.dispatch('title_case', 'ridehail')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__title_case(column) -%}
+    array_to_string(
+        list_transform(
+            string_split(regexp_replace(lower(trim({{ column }})), '\s+', ' ', 'g'), ' '),
+            lambda word: upper(left(word, 1)) || substr(word, 2)
+        ),
+        ' '
+    )
+{%- endmacro %}
+
+{% macro postgres__title_case(column) -%}
+    initcap(regexp_replace(lower(trim({{ column }})), '\s+', ' ', 'g'))
+{%- endmacro %}
+
+{#- Stable text surrogate key: md5 of the parts joined by '|' (nulls as ''). -#}
+{% macro surrogate_key(columns) -%}
+    md5(
+        {%- for column in columns %}
+        coalesce(cast({{ column }} as varchar), '')
+        {%- if not loop.last %} || '|' || {% endif -%}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{#- The raw row as a JSON object text, built by hand so both engines print
+    the very same string (their JSON functions differ in spacing and order). -#}
+{% macro raw_values_json(columns, relation_alias) -%}
+    '{' ||
+    {%- for column in columns %}
+    '"{{ column }}":' || coalesce(
+        '"' || replace(replace(cast({{ relation_alias }}.{{ column }} as varchar), '\', '\\'), '"', '\"') || '"',
+        'null'
+    )
+    {%- if not loop.last %} || ',' ||{% endif -%}
+    {%- endfor %}
+    || '}'
+{%- endmacro %}
+
+{#- A set-returning select expression: one timestamp per day from start to
+    end inclusive. Use it in the select list over a one-row bounds relation. -#}
+{% macro day_series(start_date, end_date) -%}
+    {{ return(adapter.dispatch('day_series', 'ridehail')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro duckdb__day_series(start_date, end_date) -%}
+    unnest(generate_series(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval 1 day))
+{%- endmacro %}
+
+{% macro postgres__day_series(start_date, end_date) -%}
+    generate_series(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day')
+{%- endmacro %}

@@ -1,0 +1,50 @@
+{#- SCD type 2 history from a staging model holding every version of an entity
+    (rule 4). Each version is valid from its updated_at, the first one from
+    signup, until the next version starts: the interval is half-open,
+    [valid_from, valid_to), and valid_to is null for the current version.
+    The version key is md5(entity id | updated_at): stable across rebuilds. -#}
+{% macro scd2_history(versions_relation, id_column, key_name, attribute_columns) -%}
+with
+
+versions as (
+    select * from {{ versions_relation }}
+),
+
+ordered as (
+    select
+        *,
+        row_number() over (partition by {{ id_column }} order by updated_at) as version_number
+    from versions
+),
+
+windowed as (
+    select
+        *,
+        case
+            when version_number = 1 then least(signed_up_at, updated_at)
+            else updated_at
+        end as valid_from
+    from ordered
+),
+
+bounded as (
+    select
+        *,
+        lead(valid_from) over (partition by {{ id_column }} order by version_number) as valid_to
+    from windowed
+)
+
+select
+    {{ surrogate_key([id_column, 'updated_at']) }} as {{ key_name }},
+    {{ id_column }},
+    version_number,
+    {%- for column in attribute_columns %}
+    {{ column }},
+    {%- endfor %}
+    signed_up_at,
+    updated_at,
+    valid_from,
+    valid_to,
+    valid_to is null as is_current
+from bounded
+{%- endmacro %}

@@ -1,0 +1,52 @@
+-- Each trip with the driver and rider versions valid when it was requested
+-- (point in time, rule 4) and the city it maps to; ids that match no version
+-- point at the unknown member '-1' (rule 3).
+with
+
+trips as (
+    select * from {{ ref('stg_rideshare__trips') }}
+),
+
+driver_versions as (
+    select * from {{ ref('int_driver_versions') }}
+),
+
+rider_versions as (
+    select * from {{ ref('int_rider_versions') }}
+),
+
+cities as (
+    select * from {{ ref('stg_rideshare__cities') }}
+)
+
+select
+    trips.trip_id,
+    trips.driver_id,
+    trips.rider_id,
+    trips.city_id,
+    coalesce(driver_versions.driver_version_key, '-1') as driver_version_key,
+    coalesce(rider_versions.rider_version_key, '-1') as rider_version_key,
+    coalesce(cities.city_id, -1) as city_key,
+    cities.timezone,
+    trips.product,
+    trips.status,
+    trips.requested_at,
+    trips.started_at,
+    trips.ended_at,
+    trips.distance_km,
+    trips.surge_multiplier,
+    trips.fare_amount,
+    trips.currency,
+    trips.updated_at
+from trips
+left join driver_versions
+    on
+        trips.driver_id = driver_versions.driver_id
+        and trips.requested_at >= driver_versions.valid_from
+        and (driver_versions.valid_to is null or trips.requested_at < driver_versions.valid_to)
+left join rider_versions
+    on
+        trips.rider_id = rider_versions.rider_id
+        and trips.requested_at >= rider_versions.valid_from
+        and (rider_versions.valid_to is null or trips.requested_at < rider_versions.valid_to)
+left join cities on trips.city_id = cities.city_id

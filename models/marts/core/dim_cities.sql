@@ -1,0 +1,54 @@
+-- Cities, latest version, with their sales region, plus the unknown member.
+with
+
+cities as (
+    select * from {{ ref('stg_rideshare__cities') }}
+),
+
+regions as (
+    select * from {{ ref('stg_reference__country_regions') }}
+),
+
+known as (
+    select
+        cities.city_id,
+        cities.city_name,
+        cities.country_code,
+        coalesce(regions.region, 'Unknown') as region,
+        cities.currency,
+        cities.timezone,
+        cities.launched_on,
+        cities.updated_at
+    from cities
+    left join regions on cities.country_code = regions.country_code
+),
+
+unknown_member as (
+    select
+        -1 as city_id,
+        'Unknown' as city_name,
+        null as country_code,
+        'Unknown' as region,
+        null as currency,
+        'UTC' as timezone,
+        null as launched_on,
+        null as updated_at
+),
+
+unioned as (
+    select * from known
+    union all
+    select * from unknown_member
+)
+
+select
+    cast(city_id as bigint) as city_id,
+    cast(city_name as varchar) as city_name,
+    cast(country_code as varchar) as country_code,
+    cast(region as varchar) as region,
+    cast(currency as varchar) as currency,
+    cast(timezone as varchar) as timezone,
+    cast(launched_on as date) as launched_on,
+    cast(updated_at as timestamp) as source_updated_at,
+    city_id = -1 as is_unknown
+from unioned

@@ -1,0 +1,74 @@
+-- Every driver version (SCD2, rule 4) plus the unknown member '-1'.
+with
+
+versions as (
+    select * from {{ ref('int_driver_versions') }}
+),
+
+unknown_member as (
+    select
+        '-1' as driver_version_key,
+        -1 as driver_id,
+        0 as version_number,
+        'Unknown' as first_name,
+        'Unknown' as last_name,
+        null as email,
+        null as phone,
+        -1 as city_id,
+        null as vehicle_make,
+        null as vehicle_model,
+        null as vehicle_year,
+        null as product,
+        null as status,
+        null as signed_up_at,
+        null as updated_at,
+        cast('1900-01-01 00:00:00' as timestamp) as valid_from,
+        null as valid_to,
+        true as is_current
+),
+
+unioned as (
+    select
+        driver_version_key,
+        driver_id,
+        version_number,
+        first_name,
+        last_name,
+        email,
+        phone,
+        city_id,
+        vehicle_make,
+        vehicle_model,
+        vehicle_year,
+        product,
+        status,
+        signed_up_at,
+        updated_at,
+        valid_from,
+        valid_to,
+        is_current
+    from versions
+    union all
+    select * from unknown_member
+)
+
+select
+    cast(driver_version_key as varchar) as driver_version_key,
+    cast(driver_id as bigint) as driver_id,
+    cast(version_number as integer) as version_number,
+    cast(first_name as varchar) as first_name,
+    cast(last_name as varchar) as last_name,
+    cast(email as varchar) as email,
+    cast(phone as varchar) as phone,
+    cast(city_id as bigint) as city_id,
+    cast(vehicle_make as varchar) as vehicle_make,
+    cast(vehicle_model as varchar) as vehicle_model,
+    cast(vehicle_year as integer) as vehicle_year,
+    cast(product as varchar) as product,
+    cast(status as varchar) as status,
+    cast(signed_up_at as timestamp) as signed_up_at,
+    cast(updated_at as timestamp) as source_updated_at,
+    cast(valid_from as timestamp) as valid_from,
+    cast(valid_to as timestamp) as valid_to,
+    cast(is_current as boolean) as is_current
+from unioned

@@ -1,0 +1,62 @@
+-- Every rider version (SCD2, rule 4) plus the unknown member '-1'.
+with
+
+versions as (
+    select * from {{ ref('int_rider_versions') }}
+),
+
+unknown_member as (
+    select
+        '-1' as rider_version_key,
+        -1 as rider_id,
+        0 as version_number,
+        'Unknown' as first_name,
+        'Unknown' as last_name,
+        null as email,
+        null as phone,
+        -1 as home_city_id,
+        null as is_business,
+        null as signed_up_at,
+        null as updated_at,
+        cast('1900-01-01 00:00:00' as timestamp) as valid_from,
+        null as valid_to,
+        true as is_current
+),
+
+unioned as (
+    select
+        rider_version_key,
+        rider_id,
+        version_number,
+        first_name,
+        last_name,
+        email,
+        phone,
+        home_city_id,
+        is_business,
+        signed_up_at,
+        updated_at,
+        valid_from,
+        valid_to,
+        is_current
+    from versions
+    union all
+    select * from unknown_member
+)
+
+select
+    cast(rider_version_key as varchar) as rider_version_key,
+    cast(rider_id as bigint) as rider_id,
+    cast(version_number as integer) as version_number,
+    cast(first_name as varchar) as first_name,
+    cast(last_name as varchar) as last_name,
+    cast(email as varchar) as email,
+    cast(phone as varchar) as phone,
+    cast(home_city_id as bigint) as home_city_id,
+    cast(is_business as boolean) as is_business,
+    cast(signed_up_at as timestamp) as signed_up_at,
+    cast(updated_at as timestamp) as source_updated_at,
+    cast(valid_from as timestamp) as valid_from,
+    cast(valid_to as timestamp) as valid_to,
+    cast(is_current as boolean) as is_current
+from unioned

@@ -1,0 +1,25 @@
+-- One row per payment of a warehouse trip (failed ones included, with zero
+-- net contribution), in local currency and USD at the payment month's rate.
+with
+
+payments as (
+    select * from {{ ref('int_payments_converted_to_usd') }}
+)
+
+select
+    cast(payment_id as bigint) as payment_id,
+    cast(trip_id as bigint) as trip_id,
+    cast(method as varchar) as method,
+    cast(status as varchar) as status,
+    cast(amount_local as decimal(12, 2)) as amount_local,
+    cast(tip_local as decimal(12, 2)) as tip_local,
+    cast(currency as varchar) as currency,
+    cast(rate_month as date) as rate_month,
+    cast(usd_per_unit as decimal(18, 8)) as usd_per_unit,
+    cast(amount_usd as decimal(14, 2)) as amount_usd,
+    cast(tip_usd as decimal(14, 2)) as tip_usd,
+    cast(net_amount_local as decimal(14, 2)) as net_amount_local,
+    cast(net_amount_usd as decimal(14, 2)) as net_amount_usd,
+    cast(created_at as timestamp) as created_at,
+    cast(updated_at as timestamp) as source_updated_at
+from payments

@@ -1,0 +1,31 @@
+-- Every raw row that broke a rule, with the rule and where it came from (rule 2).
+with
+
+quarantined as (
+    {{ quarantined_rows('cities', 'city_id') }}
+    union all
+    {{ quarantined_rows('drivers', 'driver_id') }}
+    union all
+    {{ quarantined_rows('riders', 'rider_id') }}
+    union all
+    {{ quarantined_rows('trips', 'trip_id') }}
+    union all
+    {{ quarantined_rows('payments', 'payment_id') }}
+    union all
+    {{ quarantined_rows('ratings', "trip_id || '|' || rated_by") }}
+    union all
+    {{ rejected_trip_references('payments', 'int_payments_checked', ['payment_id'], 'checked.payment_id') }}
+    union all
+    {{ rejected_trip_references(
+        'ratings', 'int_ratings_checked', ['trip_id', 'rated_by'], "checked.trip_id || '|' || checked.rated_by"
+    ) }}
+)
+
+select
+    cast(source_table as varchar) as source_table,
+    cast(record_key as varchar) as record_key,
+    cast(rule as varchar) as rule,
+    cast(batch as varchar) as batch,
+    cast(line as integer) as line,
+    cast(raw_values as varchar) as raw_values
+from quarantined

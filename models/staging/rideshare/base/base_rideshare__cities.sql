@@ -1,0 +1,50 @@
+-- depends_on: {{ ref('cities') }}
+{#- The ref above only orders the build after the sample seed; data is read
+    through source() so bulk-loaded exports flow the same way. -#}
+with
+
+source as (
+    select * from {{ source('rideshare', 'cities') }}
+),
+
+cleaned as (
+    select
+        source.city_id,
+        {{ title_case('source.city_name') }} as city_name,
+        upper(trim(source.country_code)) as country_code,
+        upper(trim(source.currency)) as currency,
+        trim(source.timezone) as timezone,
+        {{ safe_date('source.launched_on') }} as launched_on,
+        source.launched_on as launched_on_text,
+        {{ safe_timestamp('source.updated_at') }} as updated_at,
+        source._batch,
+        source._line,
+        {{ raw_values_json(raw_columns('cities'), 'source') }} as raw_values
+    from source
+),
+
+ruled as (
+    select
+        *,
+        case
+            when city_id is null then 'missing_key'
+            when updated_at is null or (launched_on is null and nullif(trim(launched_on_text), '') is not null)
+                then 'unparseable_timestamp'
+            when coalesce(city_name, '') = '' or coalesce(timezone, '') = '' or currency is null
+                then 'missing_value'
+        end as rejection_rule
+    from cleaned
+),
+
+ranked as (
+    select
+        *,
+        {{ version_rank(['city_id']) }} as version_rank
+    from ruled
+)
+
+select
+    *,
+    {{ version_disposition('rejection_rule', 'version_rank', 'city_id is not null and updated_at is not null') }}
+        as disposition
+from ranked

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Rebuild the shipped sample: the raw seeds under seeds/raw and the static
+exchange-rate seed under seeds/reference.
+
+The raw seeds are the generator's exports stacked into one file per table,
+each row tagged with its export (`_batch`) and its line in that export's file
+(`_line`), exactly the columns the bulk loader adds. Run it only to change the
+sample on purpose; the tests recompute every expected figure from the files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from generate_raw import CITIES, USD_PER_UNIT, Generator
+from raw_contract import LINEAGE_COLUMNS, TABLES, columns, export_dirs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def stack_exports(source: Path, seed_dir: Path) -> dict[str, int]:
+    """One seed CSV per table from all export folders under SOURCE."""
+    seed_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for table in TABLES:
+        header = columns(table) + list(LINEAGE_COLUMNS)
+        n = 0
+        with open(seed_dir / f"{table}.csv", "w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(header)
+            for folder in export_dirs(source):
+                path = folder / f"{table}.csv"
+                if not path.exists():
+                    continue
+                with open(path, newline="", encoding="utf-8") as fh:
+                    reader = csv.reader(fh)
+                    next(reader)
+                    for line, row in enumerate(reader, start=2):
+                        writer.writerow(row + [folder.name, line])
+                        n += 1
+        counts[table] = n
+    return counts
+
+
+def write_exchange_rates(path: Path, first: date, months: int) -> None:
+    """Monthly USD rates with a small deterministic drift per currency."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    currencies = sorted({c[3] for c in CITIES})
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["currency", "rate_month", "usd_per_unit"])
+        for currency in currencies:
+            for m in range(months):
+                year, month = divmod(first.month - 1 + m, 12)
+                month_start = date(first.year + year, month + 1, 1)
+                drift = 1.0 if currency == "USD" else 1 + 0.01 * ((m * 7 + len(currency)) % 5 - 2)
+                writer.writerow([currency, month_start.isoformat(), f"{USD_PER_UNIT[currency] * drift:.8f}"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trips", type=int, default=5000)
+    parser.add_argument("--batches", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--days", type=int, default=90)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        gen = Generator(args.trips, args.batches, args.seed, date(2025, 1, 1), args.days)
+        gen.run()
+        gen.write(Path(tmp))
+        counts = stack_exports(Path(tmp), ROOT / "seeds" / "raw")
+    write_exchange_rates(ROOT / "seeds" / "reference" / "exchange_rates.csv", date(2024, 1, 1), 36)
+    print(", ".join(f"{t}: {n}" for t, n in counts.items()))
+
+
+if __name__ == "__main__":
+    main()
