@@ -1,26 +1,26 @@
 -- depends_on: {{ ref('cities') }}
 {#- The ref above only orders the build after the sample seed; data is read
-    through source() so bulk-loaded exports flow the same way. -#}
+    through source() so bulk-loaded exports flow the same way. #}
 with
 
-source as (
+source_rows as (
     select * from {{ source('rideshare', 'cities') }}
 ),
 
 cleaned as (
     select
-        source.city_id,
-        {{ title_case('source.city_name') }} as city_name,
-        upper(trim(source.country_code)) as country_code,
-        upper(trim(source.currency)) as currency,
-        trim(source.timezone) as timezone,
-        {{ safe_date('source.launched_on') }} as launched_on,
-        source.launched_on as launched_on_text,
-        {{ safe_timestamp('source.updated_at') }} as updated_at,
-        source._batch,
-        source._line,
-        {{ raw_values_json(raw_columns('cities'), 'source') }} as raw_values
-    from source
+        source_rows.city_id,
+        {{ title_case('source_rows.city_name') }} as city_name,
+        upper(trim(source_rows.country_code)) as country_code,
+        upper(trim(source_rows.currency)) as currency,
+        trim(source_rows.timezone) as timezone,
+        {{ safe_date('source_rows.launched_on') }} as launched_on,
+        source_rows.launched_on as launched_on_text,
+        {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
+        source_rows._batch,
+        source_rows._line,
+        {{ raw_values_json(raw_columns('cities'), 'source_rows') }} as raw_values
+    from source_rows
 ),
 
 ruled as (

@@ -1,31 +1,31 @@
 -- depends_on: {{ ref('drivers') }}
 {#- The ref above only orders the build after the sample seed; data is read
-    through source() so bulk-loaded exports flow the same way. -#}
+    through source() so bulk-loaded exports flow the same way. #}
 with
 
-source as (
+source_rows as (
     select * from {{ source('rideshare', 'drivers') }}
 ),
 
 cleaned as (
     select
-        source.driver_id,
-        trim(source.first_name) as first_name,
-        trim(source.last_name) as last_name,
-        lower(trim(source.email)) as email,
-        trim(source.phone) as phone,
-        source.city_id,
-        trim(source.vehicle_make) as vehicle_make,
-        trim(source.vehicle_model) as vehicle_model,
-        source.vehicle_year,
-        lower(trim(source.product)) as product,
-        lower(trim(source.status)) as status,
-        {{ safe_timestamp('source.signed_up_at') }} as signed_up_at,
-        {{ safe_timestamp('source.updated_at') }} as updated_at,
-        source._batch,
-        source._line,
-        {{ raw_values_json(raw_columns('drivers'), 'source') }} as raw_values
-    from source
+        source_rows.driver_id,
+        trim(source_rows.first_name) as first_name,
+        trim(source_rows.last_name) as last_name,
+        lower(trim(source_rows.email)) as email,
+        trim(source_rows.phone) as phone,
+        source_rows.city_id,
+        trim(source_rows.vehicle_make) as vehicle_make,
+        trim(source_rows.vehicle_model) as vehicle_model,
+        source_rows.vehicle_year,
+        lower(trim(source_rows.product)) as product,
+        lower(trim(source_rows.status)) as status,
+        {{ safe_timestamp('source_rows.signed_up_at') }} as signed_up_at,
+        {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
+        source_rows._batch,
+        source_rows._line,
+        {{ raw_values_json(raw_columns('drivers'), 'source_rows') }} as raw_values
+    from source_rows
 ),
 
 ruled as (

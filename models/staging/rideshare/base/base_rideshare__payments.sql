@@ -1,27 +1,27 @@
 -- depends_on: {{ ref('payments') }}
 {#- The ref above only orders the build after the sample seed; data is read
-    through source() so bulk-loaded exports flow the same way. -#}
+    through source() so bulk-loaded exports flow the same way. #}
 with
 
-source as (
+source_rows as (
     select * from {{ source('rideshare', 'payments') }}
 ),
 
 cleaned as (
     select
-        source.payment_id,
-        source.trip_id,
-        lower(trim(source.method)) as method,
-        lower(trim(source.status)) as status,
-        source.amount,
-        coalesce(source.tip_amount, 0) as tip_amount,
-        upper(trim(source.currency)) as currency,
-        {{ safe_timestamp('source.created_at') }} as created_at,
-        {{ safe_timestamp('source.updated_at') }} as updated_at,
-        source._batch,
-        source._line,
-        {{ raw_values_json(raw_columns('payments'), 'source') }} as raw_values
-    from source
+        source_rows.payment_id,
+        source_rows.trip_id,
+        lower(trim(source_rows.method)) as method,
+        lower(trim(source_rows.status)) as status,
+        source_rows.amount,
+        coalesce(source_rows.tip_amount, 0) as tip_amount,
+        upper(trim(source_rows.currency)) as currency,
+        {{ safe_timestamp('source_rows.created_at') }} as created_at,
+        {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
+        source_rows._batch,
+        source_rows._line,
+        {{ raw_values_json(raw_columns('payments'), 'source_rows') }} as raw_values
+    from source_rows
 ),
 
 ruled as (

@@ -1,23 +1,23 @@
 -- depends_on: {{ ref('ratings') }}
 {#- The ref above only orders the build after the sample seed; data is read
-    through source() so bulk-loaded exports flow the same way. -#}
+    through source() so bulk-loaded exports flow the same way. #}
 with
 
-source as (
+source_rows as (
     select * from {{ source('rideshare', 'ratings') }}
 ),
 
 cleaned as (
     select
-        source.trip_id,
-        lower(trim(source.rated_by)) as rated_by,
-        source.stars,
-        {{ safe_timestamp('source.rated_at') }} as rated_at,
-        {{ safe_timestamp('source.updated_at') }} as updated_at,
-        source._batch,
-        source._line,
-        {{ raw_values_json(raw_columns('ratings'), 'source') }} as raw_values
-    from source
+        source_rows.trip_id,
+        lower(trim(source_rows.rated_by)) as rated_by,
+        source_rows.stars,
+        {{ safe_timestamp('source_rows.rated_at') }} as rated_at,
+        {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
+        source_rows._batch,
+        source_rows._line,
+        {{ raw_values_json(raw_columns('ratings'), 'source_rows') }} as raw_values
+    from source_rows
 ),
 
 ruled as (

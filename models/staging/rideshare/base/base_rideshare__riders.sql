@@ -1,27 +1,27 @@
 -- depends_on: {{ ref('riders') }}
 {#- The ref above only orders the build after the sample seed; data is read
-    through source() so bulk-loaded exports flow the same way. -#}
+    through source() so bulk-loaded exports flow the same way. #}
 with
 
-source as (
+source_rows as (
     select * from {{ source('rideshare', 'riders') }}
 ),
 
 cleaned as (
     select
-        source.rider_id,
-        trim(source.first_name) as first_name,
-        trim(source.last_name) as last_name,
-        lower(trim(source.email)) as email,
-        trim(source.phone) as phone,
-        source.home_city_id,
-        lower(trim(source.is_business)) as is_business_text,
-        {{ safe_timestamp('source.signed_up_at') }} as signed_up_at,
-        {{ safe_timestamp('source.updated_at') }} as updated_at,
-        source._batch,
-        source._line,
-        {{ raw_values_json(raw_columns('riders'), 'source') }} as raw_values
-    from source
+        source_rows.rider_id,
+        trim(source_rows.first_name) as first_name,
+        trim(source_rows.last_name) as last_name,
+        lower(trim(source_rows.email)) as email,
+        trim(source_rows.phone) as phone,
+        source_rows.home_city_id,
+        lower(trim(source_rows.is_business)) as is_business_text,
+        {{ safe_timestamp('source_rows.signed_up_at') }} as signed_up_at,
+        {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
+        source_rows._batch,
+        source_rows._line,
+        {{ raw_values_json(raw_columns('riders'), 'source_rows') }} as raw_values
+    from source_rows
 ),
 
 ruled as (

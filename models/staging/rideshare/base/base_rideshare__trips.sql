@@ -1,35 +1,35 @@
 -- depends_on: {{ ref('trips') }}
 {#- The ref above only orders the build after the sample seed; data is read
-    through source() so bulk-loaded exports flow the same way. -#}
+    through source() so bulk-loaded exports flow the same way. #}
 with
 
-source as (
+source_rows as (
     select * from {{ source('rideshare', 'trips') }}
 ),
 
 cleaned as (
     select
-        source.trip_id,
-        source.rider_id,
-        source.driver_id,
-        source.city_id,
-        lower(trim(source.product)) as product,
-        lower(trim(source.status)) as status,
-        {{ safe_timestamp('source.requested_at') }} as requested_at,
-        {{ safe_timestamp('source.started_at') }} as started_at,
-        {{ safe_timestamp('source.ended_at') }} as ended_at,
-        source.distance_km,
-        source.surge_multiplier,
-        source.fare_amount,
-        upper(trim(source.currency)) as currency,
-        {{ safe_timestamp('source.updated_at') }} as updated_at,
+        source_rows.trip_id,
+        source_rows.rider_id,
+        source_rows.driver_id,
+        source_rows.city_id,
+        lower(trim(source_rows.product)) as product,
+        lower(trim(source_rows.status)) as status,
+        {{ safe_timestamp('source_rows.requested_at') }} as requested_at,
+        {{ safe_timestamp('source_rows.started_at') }} as started_at,
+        {{ safe_timestamp('source_rows.ended_at') }} as ended_at,
+        source_rows.distance_km,
+        source_rows.surge_multiplier,
+        source_rows.fare_amount,
+        upper(trim(source_rows.currency)) as currency,
+        {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         -- a blank optional timestamp is fine, a non-blank one must parse
-        nullif(trim(source.started_at), '') is not null as has_started_at_text,
-        nullif(trim(source.ended_at), '') is not null as has_ended_at_text,
-        source._batch,
-        source._line,
-        {{ raw_values_json(raw_columns('trips'), 'source') }} as raw_values
-    from source
+        nullif(trim(source_rows.started_at), '') is not null as has_started_at_text,
+        nullif(trim(source_rows.ended_at), '') is not null as has_ended_at_text,
+        source_rows._batch,
+        source_rows._line,
+        {{ raw_values_json(raw_columns('trips'), 'source_rows') }} as raw_values
+    from source_rows
 ),
 
 ruled as (
