@@ -1,9 +1,16 @@
-{#- Contract columns of a raw source table, read from its documentation in
-    _rideshare__sources.yml (lineage columns _batch/_line excluded). -#}
+{#- Contract columns of each raw export file, in file order (lineage columns
+    _batch/_line excluded). The same list as scripts/raw_contract.py and the
+    source and seed properties; tests/pytest/test_contract.py keeps them equal. -#}
 {% macro raw_columns(table) -%}
-    {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set node = graph.sources['source.ridehail.rideshare.' ~ table] -%}
-    {{ return(node.columns.keys() | reject('in', ['_batch', '_line']) | list) }}
+    {%- set contract = {
+        'cities': ['city_id', 'city_name', 'country_code', 'currency', 'timezone', 'launched_on', 'updated_at'],
+        'drivers': ['driver_id', 'first_name', 'last_name', 'email', 'phone', 'city_id', 'vehicle_make', 'vehicle_model', 'vehicle_year', 'product', 'status', 'signed_up_at', 'updated_at'],
+        'riders': ['rider_id', 'first_name', 'last_name', 'email', 'phone', 'home_city_id', 'is_business', 'signed_up_at', 'updated_at'],
+        'trips': ['trip_id', 'rider_id', 'driver_id', 'city_id', 'product', 'status', 'requested_at', 'started_at', 'ended_at', 'distance_km', 'surge_multiplier', 'fare_amount', 'currency', 'updated_at'],
+        'payments': ['payment_id', 'trip_id', 'method', 'status', 'amount', 'tip_amount', 'currency', 'created_at', 'updated_at'],
+        'ratings': ['trip_id', 'rated_by', 'stars', 'rated_at', 'updated_at']
+    } -%}
+    {{ return(contract[table]) }}
 {%- endmacro %}
 
 {#- Newest version first: by updated_at, then the later export and line, so a
