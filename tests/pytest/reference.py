@@ -1,0 +1,213 @@
+"""An independent, plain-Python reading of the business rules over the raw
+seed CSVs. It shares no code with the dbt models: the tests compare its
+figures with the marts, so a mistake in either shows up as a difference."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+Row = dict[str, str]
+
+PRODUCTS = {"economy", "comfort", "xl"}
+TRIP_STATUSES = {"completed", "cancelled_by_rider", "cancelled_by_driver"}
+
+
+def ts(text: str | None) -> datetime | None:
+    try:
+        return datetime.strptime((text or "").strip(), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def dec(text: str | None) -> Decimal | None:
+    return Decimal(text) if text not in (None, "") else None
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def read(path: Path) -> list[Row]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def newest_first(rows: list[Row]) -> list[Row]:
+    """Rule 1 ordering: updated_at desc (unparseable last), export, line."""
+    return sorted(rows, key=lambda r: (ts(r["updated_at"]) is not None, ts(r["updated_at"]) or datetime.min,
+                                       r["_batch"], int(r["_line"])), reverse=True)
+
+
+def trip_rule(r: Row) -> str | None:
+    requested, started, ended = ts(r["requested_at"]), ts(r["started_at"]), ts(r["ended_at"])
+    status = r["status"].strip().lower()
+    distance, fare, surge = dec(r["distance_km"]), dec(r["fare_amount"]), dec(r["surge_multiplier"])
+    if not r["trip_id"]:
+        return "missing_key"
+    if (ts(r["updated_at"]) is None or requested is None or (r["started_at"].strip() and started is None)
+            or (r["ended_at"].strip() and ended is None)):
+        return "unparseable_timestamp"
+    if r["product"].strip().lower() not in PRODUCTS or status not in TRIP_STATUSES:
+        return "unknown_domain_value"
+    if status == "completed" and (started is None or ended is None):
+        return "missing_timestamp"
+    if ((distance is not None and distance < 0) or (status == "completed" and distance is None)
+            or fare is None or fare < 0 or surge is None or surge < 1):
+        return "invalid_measure"
+    if (started and started < requested) or (started and ended and ended < started):
+        return "impossible_time_order"
+    return None
+
+
+def payment_rule(r: Row) -> str | None:
+    if not r["payment_id"]:
+        return "missing_key"
+    if ts(r["updated_at"]) is None or ts(r["created_at"]) is None:
+        return "unparseable_timestamp"
+    if r["method"].strip().lower() not in {"card", "cash", "wallet"} or \
+            r["status"].strip().lower() not in {"captured", "failed", "refunded"}:
+        return "unknown_domain_value"
+    amount, tip = dec(r["amount"]), dec(r["tip_amount"]) or Decimal(0)
+    if amount is None or amount < 0 or tip < 0:
+        return "invalid_measure"
+    return None
+
+
+def rating_rule(r: Row) -> str | None:
+    if not r["trip_id"] or not r["rated_by"]:
+        return "missing_key"
+    if ts(r["updated_at"]) is None or ts(r["rated_at"]) is None:
+        return "unparseable_timestamp"
+    if r["rated_by"].strip().lower() not in {"rider", "driver"}:
+        return "unknown_domain_value"
+    if r["stars"] == "" or not 1 <= int(r["stars"]) <= 5:
+        return "invalid_measure"
+    return None
+
+
+@dataclass
+class Resolved:
+    kept: dict[tuple[str, ...], Row]
+    quarantined: list[tuple[Row, str]]
+    superseded: int
+
+
+def resolve(rows: list[Row], key: tuple[str, ...], rule) -> Resolved:
+    """Rules 1 and 2 for one table: newest version per key, then its rule."""
+    groups: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+    quarantined: list[tuple[Row, str]] = []
+    for r in rows:
+        if any(not r[k] for k in key) or ts(r["updated_at"]) is None:
+            quarantined.append((r, rule(r) or "unparseable_timestamp"))
+        else:
+            groups[tuple(r[k].strip().lower() for k in key)].append(r)
+    kept: dict[tuple[str, ...], Row] = {}
+    superseded = 0
+    for k, versions in groups.items():
+        newest = newest_first(versions)[0]
+        superseded += len(versions) - 1
+        broken = rule(newest)
+        if broken:
+            quarantined.append((newest, broken))
+        else:
+            kept[k] = newest
+    return Resolved(kept, quarantined, superseded)
+
+
+class Sample:
+    """Expected figures of the shipped sample, computed from seeds/."""
+
+    def __init__(self, seeds: Path) -> None:
+        self.raw = {t: read(seeds / "raw" / f"{t}.csv")
+                    for t in ("cities", "drivers", "riders", "trips", "payments", "ratings")}
+        self.rates = {(r["currency"], r["rate_month"]): Decimal(r["usd_per_unit"])
+                      for r in read(seeds / "reference" / "exchange_rates.csv")}
+        self.regions = {r["country_code"]: r["region"] for r in read(seeds / "reference" / "country_regions.csv")}
+
+    @cached_property
+    def trips(self) -> Resolved:
+        return resolve(self.raw["trips"], ("trip_id",), trip_rule)
+
+    @cached_property
+    def cities(self) -> dict[int, Row]:
+        res = resolve(self.raw["cities"], ("city_id",), lambda r: None)
+        return {int(k[0]): r for k, r in res.kept.items()}
+
+    def city_name(self, city_id: int) -> str | None:
+        row = self.cities.get(city_id)
+        return " ".join(w.capitalize() for w in row["city_name"].split()) if row else None
+
+    def _check_trip(self, resolved: Resolved, table: str) -> tuple[list[Row], list[tuple[Row, str]]]:
+        seen = {r["trip_id"] for r in self.raw["trips"] if r["trip_id"]}
+        good, bad = [], list(resolved.quarantined)
+        for r in resolved.kept.values():
+            if r["trip_id"] not in seen:
+                bad.append((r, "unknown_trip"))
+            elif (r["trip_id"],) not in self.trips.kept:
+                bad.append((r, "trip_quarantined"))
+            else:
+                good.append(r)
+        return good, bad
+
+    @cached_property
+    def payments(self) -> tuple[list[Row], list[tuple[Row, str]], int]:
+        res = resolve(self.raw["payments"], ("payment_id",), payment_rule)
+        good, bad = self._check_trip(res, "payments")
+        return good, bad, res.superseded
+
+    @cached_property
+    def ratings(self) -> tuple[list[Row], list[tuple[Row, str]], int]:
+        res = resolve(self.raw["ratings"], ("trip_id", "rated_by"), rating_rule)
+        good, bad = self._check_trip(res, "ratings")
+        return good, bad, res.superseded
+
+    def quarantine_counts(self) -> dict[tuple[str, str], int]:
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        for _, rule in self.trips.quarantined:
+            counts[("trips", rule)] += 1
+        for table in ("payments", "ratings"):
+            for _, rule in getattr(self, table)[1]:
+                counts[(table, rule)] += 1
+        return dict(counts)
+
+    def usd(self, amount: Decimal, currency: str, created: datetime) -> Decimal:
+        return cents(amount * self.rates[(currency.strip().upper(), created.strftime("%Y-%m-01"))])
+
+    @cached_property
+    def trip_facts(self) -> dict[int, dict[str, object]]:
+        """One dict per kept trip: city, local date, completion, distance, net revenue USD."""
+        revenue: dict[str, Decimal] = defaultdict(Decimal)
+        tips: dict[str, Decimal] = defaultdict(Decimal)
+        for p in self.payments[0]:
+            sign = {"captured": 1, "refunded": -1}.get(p["status"].strip().lower(), 0)
+            created = ts(p["created_at"])
+            revenue[p["trip_id"]] += sign * self.usd(Decimal(p["amount"]), p["currency"], created)
+            tips[p["trip_id"]] += sign * self.usd(dec(p["tip_amount"]) or Decimal(0), p["currency"], created)
+        facts = {}
+        for (trip_id,), r in self.trips.kept.items():
+            city = self.cities.get(int(r["city_id"]))
+            tz = ZoneInfo(city["timezone"].strip()) if city else timezone.utc
+            local = ts(r["requested_at"]).replace(tzinfo=timezone.utc).astimezone(tz)
+            started, ended = ts(r["started_at"]), ts(r["ended_at"])
+            facts[int(trip_id)] = {
+                "driver_id": int(r["driver_id"]),
+                "city_id": int(r["city_id"]) if city else -1,
+                "local_date": local.date(),
+                "utc_date": ts(r["requested_at"]).date(),
+                "completed": r["status"].strip().lower() == "completed",
+                "distance": dec(r["distance_km"]),
+                "duration": Decimal((ended - started).total_seconds()) / 60 if started and ended else None,
+                "net_revenue_usd": revenue[trip_id],
+                "tip_usd": tips[trip_id],
+            }
+        return facts
+
+    def month(self, d: date) -> str:
+        return d.strftime("%Y-%m")
