@@ -206,7 +206,7 @@ class Generator:
                          "is_business": "true" if rng.random() < 0.1 else "false"})
         first_update = p.signed_up_at
         if kind == "drivers" and p.signed_up_at >= self.start and rng.random() < DEFECT_RATES["late_driver"]:
-            first_update = p.signed_up_at + timedelta(days=rng.randint(3, 8), minutes=rng.randint(0, 600))
+            first_update = p.signed_up_at + timedelta(days=rng.randint(10, 20), minutes=rng.randint(0, 600))
         stamps = [first_update]
         n_changes = 0
         if rng.random() < (0.25 if kind == "drivers" else 0.1):

@@ -1,0 +1,111 @@
+"""The generator is deterministic, writes the contract, and the shipped
+sample carries every defect class of the spec."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from reference import Sample, trip_rule, ts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def generate(out: Path, *args: str) -> None:
+    subprocess.run([sys.executable, str(ROOT / "scripts/generate_raw.py"), str(out), *args], check=True,
+                   capture_output=True)
+
+
+def test_same_seed_gives_byte_identical_exports(tmp_path: Path) -> None:
+    generate(tmp_path / "a", "--trips", "800", "--batches", "4", "--seed", "7")
+    generate(tmp_path / "b", "--trips", "800", "--batches", "4", "--seed", "7")
+    generate(tmp_path / "c", "--trips", "800", "--batches", "4", "--seed", "8")
+    folders = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert folders == ["batch_000", "batch_001", "batch_002", "batch_003"]
+    for folder in folders:
+        cmp = filecmp.dircmp(tmp_path / "a" / folder, tmp_path / "b" / folder)
+        assert not cmp.diff_files and not cmp.left_only and not cmp.right_only
+        _, mismatch, errors = filecmp.cmpfiles(tmp_path / "a" / folder, tmp_path / "b" / folder,
+                                               cmp.common_files, shallow=False)
+        assert not mismatch and not errors
+    assert (tmp_path / "a/batch_000/trips.csv").read_bytes() != (tmp_path / "c/batch_000/trips.csv").read_bytes()
+
+
+def test_generated_trip_count_and_headers(tmp_path: Path) -> None:
+    from raw_contract import columns
+    generate(tmp_path, "--trips", "500", "--batches", "3", "--seed", "1")
+    ids = set()
+    for folder in sorted(tmp_path.iterdir()):
+        for path in folder.glob("*.csv"):
+            with open(path, newline="", encoding="utf-8") as fh:
+                reader = csv.reader(fh)
+                assert next(reader) == columns(path.stem)
+                if path.stem == "trips":
+                    ids |= {row[0] for row in reader}
+    assert len(ids) == 500
+
+
+def test_sample_shape() -> None:
+    sample = Sample(ROOT / "seeds")
+    trips = sample.raw["trips"]
+    assert len({r["_batch"] for r in trips}) >= 3
+    days = {ts(r["requested_at"]).date() for r in trips if ts(r["requested_at"])}
+    assert (max(days) - min(days)).days >= 60
+    assert len(sample.cities) >= 14 and any(sample.city_name(c) == "New York" for c in sample.cities)
+    assert len({c["currency"] for c in sample.cities.values()}) >= 5
+    assert len({c["timezone"] for c in sample.cities.values()}) >= 10
+
+
+def defect_counts(sample: Sample) -> Counter:
+    """How often each defect class of the spec occurs in the shipped sample."""
+    raw = sample.raw
+    counts: Counter = Counter()
+    entity_key = {"cities": "city_id", "drivers": "driver_id", "riders": "rider_id", "trips": "trip_id",
+                  "payments": "payment_id", "ratings": "trip_id"}  # ratings: one per side, not versions
+    for table, rows in raw.items():
+        contents = Counter(tuple(v for k, v in r.items() if not k.startswith("_")) for r in rows)
+        counts["resent_row"] += sum(n - 1 for n in contents.values())
+        # keys exported with more than one distinct content: changed later
+        per_key = Counter(content[list(rows[0]).index(entity_key[table])] for content in contents)
+        if table != "ratings":
+            counts["newer_version"] += sum(1 for n in per_key.values() if n > 1)
+    counts["messy_city_name"] = sum(1 for r in raw["cities"] if r["city_name"] != r["city_name"].strip().title())
+    counts["messy_email"] = sum(1 for t in ("drivers", "riders") for r in raw[t] if r["email"] != r["email"].strip().lower())
+    counts["missing_distance"] = sum(1 for r in raw["trips"] if r["status"].lower() == "completed" and not r["distance_km"])
+    counts["negative_distance"] = sum(1 for r in raw["trips"] if r["distance_km"].startswith("-"))
+    counts["ended_before_started"] = sum(1 for r in raw["trips"] if trip_rule(r) == "impossible_time_order")
+    counts["unparseable_timestamp"] = sum(1 for r in raw["trips"] if trip_rule(r) == "unparseable_timestamp")
+    driver_ids = {r["driver_id"] for r in raw["drivers"]}
+    rider_ids = {r["rider_id"] for r in raw["riders"]}
+    counts["trip_unknown_driver"] = sum(1 for r in raw["trips"] if r["driver_id"] not in driver_ids)
+    counts["trip_unknown_rider"] = sum(1 for r in raw["trips"] if r["rider_id"] not in rider_ids)
+    first_driver_batch = {}
+    for r in raw["drivers"]:
+        first_driver_batch.setdefault(r["driver_id"], r["_batch"])
+    counts["trip_before_its_driver_exported"] = sum(
+        1 for r in raw["trips"] if r["driver_id"] in first_driver_batch and r["_batch"] < first_driver_batch[r["driver_id"]])
+    counts["late_arriving_trip"] = sum(
+        1 for r in raw["trips"] if ts(r["requested_at"]) and ts(r["updated_at"])
+        and (ts(r["updated_at"]) - ts(r["requested_at"])).days >= 2)
+    trip_ids = {r["trip_id"] for r in raw["trips"]}
+    counts["payment_unknown_trip"] = sum(1 for r in raw["payments"] if r["trip_id"] not in trip_ids)
+    return counts
+
+
+def test_sample_carries_every_defect_class_at_a_low_rate() -> None:
+    sample = Sample(ROOT / "seeds")
+    counts = defect_counts(sample)
+    trips = len(sample.raw["trips"])
+    for defect in ("resent_row", "newer_version", "messy_city_name", "messy_email", "missing_distance",
+                   "negative_distance", "ended_before_started", "unparseable_timestamp", "trip_unknown_driver",
+                   "trip_unknown_rider", "trip_before_its_driver_exported", "late_arriving_trip",
+                   "payment_unknown_trip"):
+        assert counts[defect] > 0, defect
+    for defect in ("missing_distance", "negative_distance", "ended_before_started", "unparseable_timestamp",
+                   "trip_unknown_driver", "trip_unknown_rider", "late_arriving_trip"):
+        assert counts[defect] < 0.05 * trips, defect
+    print(dict(counts))
