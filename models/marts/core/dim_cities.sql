@@ -27,12 +27,12 @@ unknown_member as (
     select
         -1 as city_id,
         'Unknown' as city_name,
-        null as country_code,
+        cast(null as varchar) as country_code,
         'Unknown' as region,
-        null as currency,
+        cast(null as varchar) as currency,
         'UTC' as timezone,
-        null as launched_on,
-        null as updated_at
+        cast(null as date) as launched_on,
+        cast(null as timestamp) as updated_at
 ),
 
 unioned as (

@@ -14,7 +14,7 @@ cleaned as (
         lower(trim(source_rows.method)) as method,
         lower(trim(source_rows.status)) as status,
         source_rows.amount,
-        coalesce(source_rows.tip_amount, 0) as tip_amount,
+        coalesce(source_rows.tip_amount, cast(0 as decimal(12, 2))) as tip_amount,
         upper(trim(source_rows.currency)) as currency,
         {{ safe_timestamp('source_rows.created_at') }} as created_at,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
