@@ -92,6 +92,32 @@ def rating_rule(r: Row) -> str | None:
     return None
 
 
+def driver_rule(r: Row) -> str | None:
+    if not r["driver_id"]:
+        return "missing_key"
+    if ts(r["updated_at"]) is None or ts(r["signed_up_at"]) is None:
+        return "unparseable_timestamp"
+    if r["product"].strip().lower() not in PRODUCTS or \
+            r["status"].strip().lower() not in {"active", "suspended", "offboarded"}:
+        return "unknown_domain_value"
+    return None
+
+
+def rider_rule(r: Row) -> str | None:
+    if not r["rider_id"]:
+        return "missing_key"
+    if ts(r["updated_at"]) is None or ts(r["signed_up_at"]) is None:
+        return "unparseable_timestamp"
+    if r["is_business"].strip().lower() not in {"true", "false"}:
+        return "unknown_domain_value"
+    return None
+
+
+ROW_RULES = {"trips": trip_rule, "payments": payment_rule, "ratings": rating_rule,
+             "drivers": driver_rule, "riders": rider_rule,
+             "cities": lambda r: None if r["city_id"] and ts(r["updated_at"]) else "invalid"}
+
+
 @dataclass
 class Resolved:
     kept: dict[tuple[str, ...], Row]
@@ -201,6 +227,9 @@ class Sample:
                 "city_id": int(r["city_id"]) if city else -1,
                 "local_date": local.date(),
                 "utc_date": ts(r["requested_at"]).date(),
+                "ended_date": ended.date() if ended else None,
+                "status": r["status"].strip().lower(),
+                "rider_id": int(r["rider_id"]),
                 "completed": r["status"].strip().lower() == "completed",
                 "distance": dec(r["distance_km"]),
                 "duration": Decimal((ended - started).total_seconds()) / 60 if started and ended else None,
@@ -208,6 +237,21 @@ class Sample:
                 "tip_usd": tips[trip_id],
             }
         return facts
+
+    @cached_property
+    def rider_signups(self) -> dict[int, datetime]:
+        """Signup time of each rider's newest valid version."""
+        newest: dict[int, Row] = {}
+        for r in newest_first([r for r in self.raw["riders"] if rider_rule(r) is None]):
+            newest.setdefault(int(r["rider_id"]), r)
+        return {rid: ts(r["signed_up_at"]) for rid, r in newest.items()}
+
+    def invalid_rows(self) -> set[tuple[str, str, int]]:
+        """(table, export, line) of every raw row that breaks a row rule or is quarantined."""
+        bad = {(t, r["_batch"], int(r["_line"])) for t, rule in ROW_RULES.items() for r in self.raw[t] if rule(r)}
+        for t in ("payments", "ratings"):
+            bad |= {(t, r["_batch"], int(r["_line"])) for r, _ in getattr(self, t)[1]}
+        return bad
 
     def month(self, d: date) -> str:
         return d.strftime("%Y-%m")

@@ -1,0 +1,69 @@
+-- Driver performance per local calendar month: trips, completed trips, net
+-- revenue, average rating received, cancellation rate, and the rank in the
+-- city the driver worked in that month (the city of most of the month's
+-- trips; ties to the lower city id). rank_in_city is a standard competition
+-- rank on completed trips: tied drivers share a rank and the next rank skips.
+with
+
+trips as (
+    select * from {{ ref('fct_trips') }}
+),
+
+per_driver_city as (
+    select
+        driver_id,
+        cast(date_trunc('month', local_date) as date) as month,
+        city_key,
+        count(*) as trips
+    from trips
+    group by driver_id, cast(date_trunc('month', local_date) as date), city_key
+),
+
+main_city as (
+    select
+        driver_id,
+        month,
+        city_key,
+        row_number() over (partition by driver_id, month order by trips desc, city_key) as city_order
+    from per_driver_city
+),
+
+monthly as (
+    select
+        driver_id,
+        cast(date_trunc('month', local_date) as date) as month,
+        count(*) as trips,
+        sum(case when is_completed then 1 else 0 end) as completed_trips,
+        sum(case when status = 'cancelled_by_driver' then 1 else 0 end) as cancelled_by_driver_trips,
+        sum(net_revenue_usd) as net_revenue_usd,
+        avg(rider_stars) as avg_rider_stars,
+        count(rider_stars) as ratings_received
+    from trips
+    group by driver_id, cast(date_trunc('month', local_date) as date)
+),
+
+combined as (
+    select
+        monthly.*,
+        main_city.city_key as city_id
+    from monthly
+    inner join main_city
+        on
+            monthly.driver_id = main_city.driver_id
+            and monthly.month = main_city.month
+            and main_city.city_order = 1
+)
+
+select
+    cast(driver_id as bigint) as driver_id,
+    cast(city_id as bigint) as city_id,
+    cast(month as date) as month,
+    cast(trips as bigint) as trips,
+    cast(completed_trips as bigint) as completed_trips,
+    cast(cancelled_by_driver_trips as bigint) as cancelled_by_driver_trips,
+    cast(cast(cancelled_by_driver_trips as decimal(18, 6)) / trips as decimal(8, 4)) as cancellation_rate,
+    cast(net_revenue_usd as decimal(16, 2)) as net_revenue_usd,
+    cast(avg_rider_stars as decimal(6, 3)) as avg_rider_stars,
+    cast(ratings_received as bigint) as ratings_received,
+    cast(rank() over (partition by city_id, month order by completed_trips desc) as integer) as rank_in_city
+from combined

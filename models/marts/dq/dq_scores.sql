@@ -1,0 +1,70 @@
+-- Data quality score per source table and export: valid rows / total rows
+-- x 100, plus an 'all' row per export over every table. A row is invalid
+-- when it breaks a row rule (even as a superseded copy) or sits in
+-- dq_quarantine (which adds the cross-table rules).
+{% set tables = ['cities', 'drivers', 'riders', 'trips', 'payments', 'ratings'] %}
+with
+
+raw_rows as (
+    {% for table in tables -%}
+    select
+        '{{ table }}' as source_table,
+        _batch as batch,
+        _line as line,
+        rejection_rule
+    from {{ ref('base_rideshare__' ~ table) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+quarantine as (
+    select * from {{ ref('dq_quarantine') }}
+),
+
+judged as (
+    select
+        raw_rows.source_table,
+        raw_rows.batch,
+        raw_rows.rejection_rule is null and quarantine.rule is null as is_valid
+    from raw_rows
+    left join quarantine
+        on
+            raw_rows.source_table = quarantine.source_table
+            and raw_rows.batch = quarantine.batch
+            and raw_rows.line = quarantine.line
+),
+
+per_table as (
+    select
+        source_table,
+        batch,
+        count(*) as total_rows,
+        sum(case when is_valid then 1 else 0 end) as valid_rows
+    from judged
+    group by source_table, batch
+),
+
+per_export as (
+    select
+        'all' as source_table,
+        batch,
+        sum(total_rows) as total_rows,
+        sum(valid_rows) as valid_rows
+    from per_table
+    group by batch
+),
+
+unioned as (
+    select * from per_table
+    union all
+    select * from per_export
+)
+
+select
+    cast(source_table as varchar) as source_table,
+    cast(batch as varchar) as batch,
+    cast(total_rows as bigint) as total_rows,
+    cast(valid_rows as bigint) as valid_rows,
+    cast(total_rows - valid_rows as bigint) as invalid_rows,
+    cast(round(100.0 * valid_rows / total_rows, 2) as decimal(6, 2)) as score
+from unioned
