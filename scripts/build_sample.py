@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from generate_raw import CITIES, USD_PER_UNIT, Generator
@@ -22,8 +22,9 @@ from raw_contract import LINEAGE_COLUMNS, TABLES, columns, export_dirs
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def stack_exports(source: Path, seed_dir: Path) -> dict[str, int]:
-    """One seed CSV per table from all export folders under SOURCE."""
+def stack_exports(source: Path, seed_dir: Path, loaded_at: dict[str, str]) -> dict[str, int]:
+    """One seed CSV per table from all export folders under SOURCE; LOADED_AT
+    gives each export's (simulated) load time."""
     seed_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
     for table in TABLES:
@@ -40,7 +41,7 @@ def stack_exports(source: Path, seed_dir: Path) -> dict[str, int]:
                     reader = csv.reader(fh)
                     next(reader)
                     for line, row in enumerate(reader, start=2):
-                        writer.writerow(row + [folder.name, line])
+                        writer.writerow(row + [folder.name, line, loaded_at[folder.name]])
                         n += 1
         counts[table] = n
     return counts
@@ -71,8 +72,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         gen = Generator(args.trips, args.batches, args.seed, date(2025, 1, 1), args.days)
         gen.run()
-        gen.write(Path(tmp))
-        counts = stack_exports(Path(tmp), ROOT / "seeds" / "raw")
+        folders = gen.write(Path(tmp))
+        # each sample export counts as loaded one hour after its slice closes
+        loaded_at = {f.name: (gen.start + gen.slice * (n + 1) + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+                     for n, f in enumerate(folders)}
+        counts = stack_exports(Path(tmp), ROOT / "seeds" / "raw", loaded_at)
     write_exchange_rates(ROOT / "seeds" / "reference" / "exchange_rates.csv", date(2024, 1, 1), 36)
     print(", ".join(f"{t}: {n}" for t, n in counts.items()))
 

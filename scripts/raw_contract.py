@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 # Lineage columns added to every raw table: the export folder a row came
-# from and its line number in that export's file (header = line 1).
-LINEAGE_COLUMNS: dict[str, str] = {"_batch": "varchar", "_line": "integer"}
+# from, its line number in that export's file (header = line 1) and when the
+# export was loaded (UTC; what source freshness measures).
+LINEAGE_COLUMNS: dict[str, str] = {"_batch": "varchar", "_line": "integer", "_loaded_at": "timestamp"}
 
 TABLES: dict[str, dict[str, str]] = {
     "cities": {
