@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: install build build-postgres test docs-generate clean
+.PHONY: install browser build build-postgres test lint docs sql clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,13 +23,30 @@ build: install
 build-postgres: install
 	$(BIN)/dbt build --target postgres
 
-## test: install what is missing, then run the whole test suite
-test: install
+## browser: Debian's chromium for the docs-site test (installed when missing)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+## test: install what is missing, then lint both dialects and run the whole test suite
+test: install browser lint
 	$(BIN)/python -m pytest
 
-## docs-generate: write the docs site (target/index.html, manifest, catalog)
-docs-generate: install
+## docs: generate the docs site from the DuckDB warehouse and serve it on http://127.0.0.1:8080
+docs: install
+	test -f $${WAREHOUSE_DUCKDB_PATH:-warehouse.duckdb} || $(BIN)/dbt build
 	$(BIN)/dbt docs generate
+	$(BIN)/dbt docs serve --port $${DOCS_PORT:-8080} --host 127.0.0.1 --no-browser
+
+## sql: read-only SQL prompt on the DuckDB marts (QUERY="select ..." prints the result instead)
+sql: install
+	$(BIN)/python scripts/sql.py $${QUERY:+"$$QUERY"}
 
 clean:
 	rm -rf target logs warehouse.duckdb
+
+## lint: sqlfluff on every model, snapshot, analysis and test, DuckDB dialect then PostgreSQL
+lint: install
+	$(BIN)/sqlfluff lint models snapshots analyses tests
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/sqlfluff lint models snapshots analyses tests --config .sqlfluff-postgres

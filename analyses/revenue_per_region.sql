@@ -16,4 +16,4 @@ select
 from trips
 inner join cities on trips.city_key = cities.city_id
 group by cities.region
-order by net_revenue_usd desc, cities.region
+order by net_revenue_usd desc, cities.region asc

@@ -29,5 +29,5 @@ select
 from new_york_completed
 left join drivers on new_york_completed.driver_id = drivers.driver_id
 group by new_york_completed.driver_id, drivers.first_name, drivers.last_name
-order by completed_trips desc, new_york_completed.driver_id
+order by completed_trips desc, new_york_completed.driver_id asc
 limit 5

@@ -12,4 +12,4 @@ select
     sum(case when is_completed then 1 else 0 end) as completed_trips
 from trips
 group by driver_id
-order by trips desc, driver_id
+order by trips desc, driver_id asc

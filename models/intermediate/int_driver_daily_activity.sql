@@ -60,17 +60,48 @@ paid as (
 ),
 
 unioned as (
-    select driver_id, activity_date, trips_requested, trips_cancelled_by_driver,
-        0 as trips_completed, 0 as ratings_received, 0 as stars_received, 0 as net_revenue_usd
+    select
+        driver_id,
+        activity_date,
+        trips_requested,
+        trips_cancelled_by_driver,
+        0 as trips_completed,
+        0 as ratings_received,
+        0 as stars_received,
+        0 as net_revenue_usd
     from requested
     union all
-    select driver_id, activity_date, 0, 0, trips_completed, 0, 0, 0
+    select
+        driver_id,
+        activity_date,
+        0 as trips_requested,
+        0 as trips_cancelled_by_driver,
+        trips_completed,
+        0 as ratings_received,
+        0 as stars_received,
+        0 as net_revenue_usd
     from completed
     union all
-    select driver_id, activity_date, 0, 0, 0, ratings_received, stars_received, 0
+    select
+        driver_id,
+        activity_date,
+        0 as trips_requested,
+        0 as trips_cancelled_by_driver,
+        0 as trips_completed,
+        ratings_received,
+        stars_received,
+        0 as net_revenue_usd
     from rated
     union all
-    select driver_id, activity_date, 0, 0, 0, 0, 0, net_revenue_usd
+    select
+        driver_id,
+        activity_date,
+        0 as trips_requested,
+        0 as trips_cancelled_by_driver,
+        0 as trips_completed,
+        0 as ratings_received,
+        0 as stars_received,
+        net_revenue_usd
     from paid
 )
 

@@ -46,6 +46,6 @@ from (select sum(total_rows) as total_rows from overall) as counted
 where
     counted.total_rows <> (
         {% for table in ['cities', 'drivers', 'riders', 'trips', 'payments', 'ratings'] -%}
-        (select count(*) from {{ source('rideshare', table) }}){% if not loop.last %} + {% endif %}
+            (select count(*) from {{ source('rideshare', table) }}){% if not loop.last %} + {% endif %}
         {%- endfor %}
     )

@@ -6,39 +6,65 @@ with
 
 raw_counts as (
     {% for table in tables -%}
-    select '{{ table }}' as source_table, count(*) as raw_rows
-    from {{ source('rideshare', table) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ table }}' as source_table,
+            count(*) as raw_rows
+        from {{ source('rideshare', table) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
 superseded_counts as (
     {% for table in tables -%}
-    select '{{ table }}' as source_table, count(*) as superseded_rows
-    from {{ ref('base_rideshare__' ~ table) }}
-    where disposition = 'superseded'
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ table }}' as source_table,
+            count(*) as superseded_rows
+        from {{ ref('base_rideshare__' ~ table) }}
+        where disposition = 'superseded'
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
 warehouse_counts as (
-    select 'cities' as source_table, count(*) as warehouse_rows
-    from {{ ref('dim_cities') }} where city_id <> -1
+    select
+        'cities' as source_table,
+        count(*) as warehouse_rows
+    from {{ ref('dim_cities') }}
+    where city_id <> -1
     union all
-    select 'drivers', count(*) from {{ ref('dim_drivers') }} where driver_version_key <> '-1'
+    select
+        'drivers' as source_table,
+        count(*) as warehouse_rows
+    from {{ ref('dim_drivers') }}
+    where driver_version_key <> '-1'
     union all
-    select 'riders', count(*) from {{ ref('dim_riders') }} where rider_version_key <> '-1'
+    select
+        'riders' as source_table,
+        count(*) as warehouse_rows
+    from {{ ref('dim_riders') }}
+    where rider_version_key <> '-1'
     union all
-    select 'trips', count(*) from {{ ref('fct_trips') }}
+    select
+        'trips' as source_table,
+        count(*) as warehouse_rows
+    from {{ ref('fct_trips') }}
     union all
-    select 'payments', count(*) from {{ ref('fct_payments') }}
+    select
+        'payments' as source_table,
+        count(*) as warehouse_rows
+    from {{ ref('fct_payments') }}
     union all
     -- ratings live on the trip as each side's stars
-    select 'ratings', count(rider_stars) + count(driver_stars) from {{ ref('fct_trips') }}
+    select
+        'ratings' as source_table,
+        count(rider_stars) + count(driver_stars) as warehouse_rows
+    from {{ ref('fct_trips') }}
 ),
 
 quarantine_counts as (
-    select source_table, count(*) as quarantined_rows
+    select
+        source_table,
+        count(*) as quarantined_rows
     from {{ ref('dq_quarantine') }}
     group by source_table
 ),

@@ -24,7 +24,7 @@ main_city as (
         driver_id,
         month,
         city_key,
-        row_number() over (partition by driver_id, month order by trips desc, city_key) as city_order
+        row_number() over (partition by driver_id, month order by trips desc, city_key asc) as city_order
     from per_driver_city
 ),
 

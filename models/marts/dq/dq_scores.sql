@@ -7,13 +7,13 @@ with
 
 raw_rows as (
     {% for table in tables -%}
-    select
-        '{{ table }}' as source_table,
-        _batch as batch,
-        _line as line,
-        rejection_rule
-    from {{ ref('base_rideshare__' ~ table) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ table }}' as source_table,
+            _batch as batch,
+            _line as line,
+            rejection_rule
+        from {{ ref('base_rideshare__' ~ table) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -96,8 +96,8 @@ as_of_version as (
     left join drivers
         on
             windowed.driver_id = drivers.driver_id
-            and drivers.valid_from < windowed.feature_date
-            and (drivers.valid_to is null or drivers.valid_to >= windowed.feature_date)
+            and windowed.feature_date > drivers.valid_from
+            and (drivers.valid_to is null or windowed.feature_date <= drivers.valid_to)
 )
 
 select
