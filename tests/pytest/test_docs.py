@@ -23,6 +23,11 @@ def test_every_model_and_mart_column_is_documented(warehouse: Warehouse) -> None
         assert undocumented == [], node["name"]
         built = {c.lower() for c in catalog["nodes"][node["unique_id"]]["columns"]}
         assert built == set(node["columns"]), node["name"]
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert {"analysis", "dashboard", "ml"} <= {e["type"] for e in exposures.values()}
+    assert "model.ridehail.ml_driver_daily_features" in exposures["driver_churn_model"]["depends_on"]["nodes"]
+    assert all(e["description"].strip() for e in exposures.values())
+    assert "Ride-hailing warehouse" in manifest["docs"]["doc.ridehail.__overview__"]["block_contents"]
     for source in manifest["sources"].values():
         assert source["description"].strip(), source["name"]
         assert all(c["description"].strip() for c in source["columns"].values()), source["name"]
