@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Benchmark the warehouse at scale (not a test: it prints figures).
+
+    python scripts/benchmark.py --trips 1000000 [--batches 100] [--target duckdb|postgres]
+
+Steps, each in its own process, timed with its peak memory (RSS of the
+process tree, sampled every 0.1 s):
+  1. generate N trips in K exports (scripts/generate_raw.py);
+  2. load all exports but the last with scripts/load_raw.py;
+  3. full `dbt build --full-refresh` on that (seeds of the sample are skipped:
+     raw holds bulk-loaded exports);
+  4. load the last export (~1/K of history);
+  5. `dbt build` again (the incremental build);
+then prints seconds, rows/s and peak memory per step and the ratio
+incremental / full. Work files go to a temporary folder, deleted at the end;
+on PostgreSQL the libpq variables name the server (scripts/with_postgres.py
+provides an embedded one). --markdown prints a table for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+    peak_mib: float
+    rows: int | None = None
+
+    @property
+    def rate(self) -> str:
+        return f"{self.rows / self.seconds:,.0f}" if self.rows and self.seconds else "-"
+
+
+def measure(name: str, cmd: list[str], env: dict[str, str], rows: int | None = None) -> Step:
+    started = time.perf_counter()
+    proc = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            tree = [proc, *proc.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    output = proc.stdout.read() if proc.stdout else ""
+    if proc.returncode != 0:
+        sys.exit(f"{name} failed ({proc.returncode}):\n{output[-4000:]}")
+    return Step(name, time.perf_counter() - started, peak / 2**20, rows)
+
+
+def count_rows(folders: list[Path]) -> int:
+    return sum(max(0, sum(1 for _ in open(f)) - 1) for d in folders for f in d.glob("*.csv"))
+
+
+def slowest_models(target_dir: Path, n: int = 5) -> list[tuple[str, float]]:
+    import json
+    results = json.loads((target_dir / "run_results.json").read_text())["results"]
+    models = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results
+              if r["unique_id"].startswith("model.")]
+    return sorted(models, key=lambda m: -m[1])[:n]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--trips", type=int, default=1_000_000)
+    parser.add_argument("--batches", type=int, default=100, help="exports; the last is the incremental one")
+    parser.add_argument("--days", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table as well")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="ridehail-bench-"))
+    env = dict(os.environ, WAREHOUSE_DUCKDB_PATH=str(work / "bench.duckdb"), DBT_PROFILES_DIR=str(ROOT / "profiles"))
+    dbt = [str(BIN / "dbt")]
+    target = ["--target", args.target, "--target-path", str(work / "target")]
+    try:
+        steps = [measure("generate", [sys.executable, "scripts/generate_raw.py", str(work / "exports"),
+                                      "--trips", str(args.trips), "--batches", str(args.batches),
+                                      "--days", str(args.days), "--seed", str(args.seed)], env)]
+        exports = sorted((work / "exports").iterdir())
+        history, last = work / "history", work / "last"
+        history.mkdir()
+        last.mkdir()
+        for folder in exports[:-1]:
+            folder.rename(history / folder.name)
+        exports[-1].rename(last / exports[-1].name)
+        history_rows, last_rows = count_rows(sorted(history.iterdir())), count_rows([last / exports[-1].name])
+        steps[0].rows = history_rows + last_rows
+        steps.append(measure("load history", [sys.executable, "scripts/load_raw.py", str(history), "--quiet",
+                                              "--target", args.target], env, history_rows))
+        steps.append(measure("full build", [*dbt, "build", "--full-refresh", *target], env, history_rows))
+        slow = slowest_models(work / "target")
+        steps.append(measure("load last export", [sys.executable, "scripts/load_raw.py", str(last), "--quiet",
+                                                  "--target", args.target], env, last_rows))
+        steps.append(measure("incremental build", [*dbt, "build", *target], env, last_rows))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    full, incremental = steps[2], steps[4]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}; "
+          f"target {args.target}; {args.trips:,} trips in {args.batches} exports")
+    print(f"{'step':<20}{'seconds':>10}{'rows':>14}{'rows/s':>14}{'peak MiB':>10}")
+    for s in steps:
+        print(f"{s.name:<20}{s.seconds:>10.1f}{(s.rows or 0):>14,}{s.rate:>14}{s.peak_mib:>10.0f}")
+    print(f"incremental / full build: {incremental.seconds / full.seconds:.2f}")
+    print("slowest models in the full build: " + ", ".join(f"{m} {t:.1f}s" for m, t in slow))
+    if args.markdown:
+        print("\n| step | seconds | rows | rows/s | peak MiB |\n|---|---:|---:|---:|---:|")
+        for s in steps:
+            print(f"| {s.name} | {s.seconds:.1f} | {s.rows or 0:,} | {s.rate} | {s.peak_mib:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
