@@ -1,17 +1,57 @@
 -- One row per trip in the warehouse: times, local date and hour, measures,
 -- fare, net revenue and tips in local currency and USD, both sides' ratings.
+-- Incremental: a build recomputes only the trips touched by raw rows loaded
+-- since the last build (the trip itself, its payments and ratings, and every
+-- trip of a driver, rider or city with a new version); a post-hook drops trips
+-- that a newer version sent to quarantine.
+{{ config(
+    materialized='incremental',
+    unique_key='trip_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="delete from {{ this }} where trip_id not in (select trip_id from {{ ref('stg_rideshare__trips') }})"
+) }}
+
 with
 
+{% if is_incremental() -%}
+affected as (
+    {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
+    union
+    {{ raw_keys_loaded_since_last_build('payments', 'trip_id') }}
+    union
+    {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
+    union
+    select trip_id from {{ this }}
+    where driver_id in ({{ raw_keys_loaded_since_last_build('drivers', 'driver_id') }})
+    union
+    select trip_id from {{ this }}
+    where rider_id in ({{ raw_keys_loaded_since_last_build('riders', 'rider_id') }})
+    union
+    select trip_id from {{ this }}
+    where city_id in ({{ raw_keys_loaded_since_last_build('cities', 'city_id') }})
+),
+
+{% endif -%}
 trips as (
     select * from {{ ref('int_trips_versioned') }}
+    {% if is_incremental() -%}
+        where trip_id in (select affected.trip_id from affected)
+    {%- endif %}
 ),
 
 revenue as (
     select * from {{ ref('int_trip_revenue') }}
+    {% if is_incremental() -%}
+        where trip_id in (select affected.trip_id from affected)
+    {%- endif %}
 ),
 
 ratings as (
     select * from {{ ref('int_trip_ratings_pivoted') }}
+    {% if is_incremental() -%}
+        where trip_id in (select affected.trip_id from affected)
+    {%- endif %}
 ),
 
 localized as (
@@ -39,10 +79,13 @@ select
     cast(localized.requested_at_local as date) as local_date,
     cast(extract(hour from localized.requested_at_local) as integer) as local_hour,
     cast(localized.distance_km as decimal(10, 3)) as distance_km,
-    case
-        when localized.status = 'completed'
-            then {{ minutes_between('localized.started_at', 'localized.ended_at') }}
-    end as duration_min,
+    -- the cast keeps the type modifier, which PostgreSQL drops from a case
+    cast(
+        case
+            when localized.status = 'completed'
+                then {{ minutes_between('localized.started_at', 'localized.ended_at') }}
+        end as decimal(10, 2)
+    ) as duration_min,
     {{ minutes_between('localized.requested_at', 'localized.started_at') }} as wait_min,
     cast(localized.surge_multiplier as decimal(4, 2)) as surge_multiplier,
     cast(localized.fare_amount as decimal(12, 2)) as fare_local,
@@ -53,7 +96,8 @@ select
     cast(coalesce(revenue.tip_usd, 0) as decimal(14, 2)) as tip_usd,
     cast(ratings.rider_stars as integer) as rider_stars,
     cast(ratings.driver_stars as integer) as driver_stars,
-    cast(localized.updated_at as timestamp) as source_updated_at
+    cast(localized.updated_at as timestamp) as source_updated_at,
+    cast({{ raw_watermark() }} as timestamp) as loaded_through
 from localized
 left join revenue on localized.trip_id = revenue.trip_id
 left join ratings on localized.trip_id = ratings.trip_id

@@ -1,0 +1,28 @@
+{#- Change detection for the incremental facts. Every raw row carries
+    _loaded_at; a fact row records the newest load its build had seen
+    (loaded_through), so the raw rows to process are those loaded after the
+    table's max(loaded_through). Reading the lineage column is the one place
+    outside staging that reads source(): staging models hide _loaded_at, and a
+    filter on it is what keeps a daily batch's cost proportional to the batch. -#}
+
+{% macro raw_watermark() -%}
+    (
+        select max(loads.loaded_at)
+        from (
+            {% for table in ['cities', 'drivers', 'riders', 'trips', 'payments', 'ratings'] -%}
+            select max(_loaded_at) as loaded_at from {{ source('rideshare', table) }}
+            {% if not loop.last %}union all{% endif %}
+            {% endfor %}
+        ) as loads
+    )
+{%- endmacro %}
+
+{% macro previous_watermark() -%}
+    (select coalesce(max(loaded_through), cast('1900-01-01 00:00:00' as timestamp)) from {{ this }})
+{%- endmacro %}
+
+{% macro raw_keys_loaded_since_last_build(table, key_column) -%}
+    select {{ key_column }}
+    from {{ source('rideshare', table) }}
+    where _loaded_at > {{ previous_watermark() }}
+{%- endmacro %}
