@@ -85,6 +85,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table as well")
+    parser.add_argument("--exports", type=Path,
+                        help="reuse exports written earlier by generate_raw.py (kept; the generate step is skipped)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="ridehail-bench-"))
@@ -92,18 +94,26 @@ def main() -> None:
     dbt = [str(BIN / "dbt")]
     target = ["--target", args.target, "--target-path", str(work / "target")]
     try:
-        steps = [measure("generate", [sys.executable, "scripts/generate_raw.py", str(work / "exports"),
-                                      "--trips", str(args.trips), "--batches", str(args.batches),
-                                      "--days", str(args.days), "--seed", str(args.seed)], env)]
-        exports = sorted((work / "exports").iterdir())
         history, last = work / "history", work / "last"
         history.mkdir()
         last.mkdir()
-        for folder in exports[:-1]:
-            folder.rename(history / folder.name)
-        exports[-1].rename(last / exports[-1].name)
+        steps = []
+        if args.exports:
+            exports = sorted(p.resolve() for p in args.exports.iterdir() if p.is_dir())
+            for folder in exports[:-1]:
+                (history / folder.name).symlink_to(folder)
+            (last / exports[-1].name).symlink_to(exports[-1])
+        else:
+            steps.append(measure("generate", [sys.executable, "scripts/generate_raw.py", str(work / "exports"),
+                                              "--trips", str(args.trips), "--batches", str(args.batches),
+                                              "--days", str(args.days), "--seed", str(args.seed)], env))
+            exports = sorted((work / "exports").iterdir())
+            for folder in exports[:-1]:
+                folder.rename(history / folder.name)
+            exports[-1].rename(last / exports[-1].name)
         history_rows, last_rows = count_rows(sorted(history.iterdir())), count_rows([last / exports[-1].name])
-        steps[0].rows = history_rows + last_rows
+        if steps:
+            steps[0].rows = history_rows + last_rows
         steps.append(measure("load history", [sys.executable, "scripts/load_raw.py", str(history), "--quiet",
                                               "--target", args.target], env, history_rows))
         steps.append(measure("full build", [*dbt, "build", "--full-refresh", *target], env, history_rows))
@@ -111,10 +121,11 @@ def main() -> None:
         steps.append(measure("load last export", [sys.executable, "scripts/load_raw.py", str(last), "--quiet",
                                                   "--target", args.target], env, last_rows))
         steps.append(measure("incremental build", [*dbt, "build", *target], env, last_rows))
+        slow_incremental = slowest_models(work / "target")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    full, incremental = steps[2], steps[4]
+    full, incremental = steps[-3], steps[-1]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}; "
           f"target {args.target}; {args.trips:,} trips in {args.batches} exports")
@@ -123,6 +134,8 @@ def main() -> None:
         print(f"{s.name:<20}{s.seconds:>10.1f}{(s.rows or 0):>14,}{s.rate:>14}{s.peak_mib:>10.0f}")
     print(f"incremental / full build: {incremental.seconds / full.seconds:.2f}")
     print("slowest models in the full build: " + ", ".join(f"{m} {t:.1f}s" for m, t in slow))
+    print("slowest models in the incremental build: "
+          + ", ".join(f"{m} {t:.1f}s" for m, t in slow_incremental))
     if args.markdown:
         print("\n| step | seconds | rows | rows/s | peak MiB |\n|---|---:|---:|---:|---:|")
         for s in steps:

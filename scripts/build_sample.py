@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import csv
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from generate_raw import CITIES, USD_PER_UNIT, Generator
+from generate_raw import CITIES, USD_PER_UNIT, generate
 from raw_contract import LINEAGE_COLUMNS, TABLES, columns, export_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,12 +69,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--days", type=int, default=90)
     args = parser.parse_args()
+    start = datetime(2025, 1, 1)
+    slice_ = timedelta(days=args.days) / args.batches
     with tempfile.TemporaryDirectory() as tmp:
-        gen = Generator(args.trips, args.batches, args.seed, date(2025, 1, 1), args.days)
-        gen.run()
-        folders = gen.write(Path(tmp))
+        folders = generate(Path(tmp), args.trips, args.batches, args.seed, start.date(), args.days)
         # each sample export counts as loaded one hour after its slice closes
-        loaded_at = {f.name: (gen.start + gen.slice * (n + 1) + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+        loaded_at = {f.name: (start + slice_ * (n + 1) + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
                      for n, f in enumerate(folders)}
         counts = stack_exports(Path(tmp), ROOT / "seeds" / "raw", loaded_at)
     write_exchange_rates(ROOT / "seeds" / "reference" / "exchange_rates.csv", date(2024, 1, 1), 36)

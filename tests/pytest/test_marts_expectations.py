@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from conftest import Warehouse
-from reference import Sample
+from reference import Sample, cents
 
 
 def month_start(d: date) -> date:
@@ -60,7 +60,7 @@ def test_rider_cohorts_retention(warehouse: Warehouse, sample: Sample) -> None:
         if f["completed"] and f["rider_id"] in signups:
             active[(month_start(signups[f["rider_id"]].date()), month_start(f["local_date"]))].add(f["rider_id"])
     expected = {(c, a): (size, len(active[(c, a)]),
-                         (Decimal(100) * len(active[(c, a)]) / size).quantize(Decimal("0.01")))
+                         cents(Decimal(100) * len(active[(c, a)]) / size))
                 for c, size in cohort_size.items() for a in activity_months if a >= c}
     rows = warehouse.query("select cohort_month, activity_month, cohort_riders, active_riders, retention_pct "
                            "from marts.mart_rider_cohorts")
@@ -92,7 +92,7 @@ def test_dq_scores(warehouse: Warehouse, sample: Sample) -> None:
     for table, batch, _ in sample.invalid_rows():
         invalid[(table, batch)] += 1
         invalid[("all", batch)] += 1
-    expected = {k: (n, n - invalid[k], (Decimal(100) * (n - invalid[k]) / n).quantize(Decimal("0.01")))
+    expected = {k: (n, n - invalid[k], cents(Decimal(100) * (n - invalid[k]) / n))
                 for k, n in total.items()}
     rows = warehouse.query("select source_table, batch, total_rows, valid_rows, score from marts.dq_scores")
     assert {(t, b): (n, v, s) for t, b, n, v, s in rows} == expected
