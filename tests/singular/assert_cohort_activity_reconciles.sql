@@ -1,6 +1,7 @@
 -- mart_rider_cohorts: the active riders of all cohorts in a month are exactly
--- the known riders with a completed trip that month, and no cohort has more
--- active riders than members.
+-- the known riders with a completed trip that month (a trip before the UTC
+-- signup month counting in the signup month), and no cohort has more active
+-- riders than members.
 with
 
 cohorts as (
@@ -8,19 +9,28 @@ cohorts as (
 ),
 
 known_riders as (
-    select distinct rider_id
+    select
+        rider_id,
+        cast(date_trunc('month', signed_up_at) as date) as cohort_month
     from {{ ref('dim_riders') }}
-    where rider_version_key <> '-1'
+    where is_current and rider_version_key <> '-1'
+),
+
+rider_months as (
+    select distinct
+        trips.rider_id,
+        greatest(cast(date_trunc('month', trips.local_date) as date), known_riders.cohort_month) as activity_month
+    from {{ ref('fct_trips') }} as trips
+    inner join known_riders on trips.rider_id = known_riders.rider_id
+    where trips.is_completed
 ),
 
 active_per_month as (
     select
-        cast(date_trunc('month', trips.local_date) as date) as activity_month,
-        count(distinct trips.rider_id) as active_riders
-    from {{ ref('fct_trips') }} as trips
-    inner join known_riders on trips.rider_id = known_riders.rider_id
-    where trips.is_completed
-    group by cast(date_trunc('month', trips.local_date) as date)
+        activity_month,
+        count(*) as active_riders
+    from rider_months
+    group by activity_month
 ),
 
 cohort_totals as (

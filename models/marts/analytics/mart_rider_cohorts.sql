@@ -2,6 +2,9 @@
 -- later local calendar month with trips, how many of the cohort's riders
 -- completed at least one trip, as a share of the cohort. Every cohort gets a
 -- row for every activity month from its signup month on, zeros included.
+-- Signup months are UTC and trip months local, so a trip in the first local
+-- hours after a UTC signup can fall in the month before; it counts as
+-- activity in the signup month.
 with
 
 riders as (
@@ -44,11 +47,11 @@ active as (
 active_per_cohort as (
     select
         cohorts.cohort_month,
-        active.activity_month,
-        count(*) as active_riders
+        greatest(active.activity_month, cohorts.cohort_month) as activity_month,
+        count(distinct active.rider_id) as active_riders
     from active
     inner join cohorts on active.rider_id = cohorts.rider_id
-    group by cohorts.cohort_month, active.activity_month
+    group by cohorts.cohort_month, greatest(active.activity_month, cohorts.cohort_month)
 ),
 
 grid as (
