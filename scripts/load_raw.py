@@ -105,6 +105,9 @@ class DuckDBTarget:
 
         self.duckdb = duckdb
         self.con = duckdb.connect(os.environ.get("WAREHOUSE_DUCKDB_PATH", str(ROOT / "warehouse.duckdb")))
+        # a checkpoint per export would rewrite the growing tables each time;
+        # commits stay durable through the WAL and one checkpoint ends the run
+        self.con.execute("set checkpoint_threshold = '16GB'")
         self.con.execute("create schema if not exists raw")
         for table in TABLES:
             self.con.execute(table_ddl(table, postgres=False))

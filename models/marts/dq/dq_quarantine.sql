@@ -2,17 +2,17 @@
 with
 
 quarantined as (
-    {{ quarantined_rows('cities', 'city_id') }}
+    {{ quarantined_rows('cities', 'base.city_id') }}
     union all
-    {{ quarantined_rows('drivers', 'driver_id') }}
+    {{ quarantined_rows('drivers', 'base.driver_id') }}
     union all
-    {{ quarantined_rows('riders', 'rider_id') }}
+    {{ quarantined_rows('riders', 'base.rider_id') }}
     union all
-    {{ quarantined_rows('trips', 'trip_id') }}
+    {{ quarantined_rows('trips', 'base.trip_id') }}
     union all
-    {{ quarantined_rows('payments', 'payment_id') }}
+    {{ quarantined_rows('payments', 'base.payment_id') }}
     union all
-    {{ quarantined_rows('ratings', "trip_id || '|' || rated_by") }}
+    {{ quarantined_rows('ratings', "base.trip_id || '|' || base.rated_by") }}
     union all
     {{ rejected_trip_references('payments', 'int_payments_checked', ['payment_id'], 'checked.payment_id') }}
     union all

@@ -18,8 +18,7 @@ cleaned as (
         source_rows.launched_on as launched_on_text,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         source_rows._batch,
-        source_rows._line,
-        {{ raw_values_json(raw_columns('cities'), 'source_rows') }} as raw_values
+        source_rows._line
     from source_rows
 ),
 

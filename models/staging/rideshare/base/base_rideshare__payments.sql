@@ -19,8 +19,7 @@ cleaned as (
         {{ safe_timestamp('source_rows.created_at') }} as created_at,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         source_rows._batch,
-        source_rows._line,
-        {{ raw_values_json(raw_columns('payments'), 'source_rows') }} as raw_values
+        source_rows._line
     from source_rows
 ),
 

@@ -15,8 +15,7 @@ cleaned as (
         {{ safe_timestamp('source_rows.rated_at') }} as rated_at,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         source_rows._batch,
-        source_rows._line,
-        {{ raw_values_json(raw_columns('ratings'), 'source_rows') }} as raw_values
+        source_rows._line
     from source_rows
 ),
 

@@ -27,8 +27,7 @@ cleaned as (
         nullif(trim(source_rows.started_at), '') is not null as has_started_at_text,
         nullif(trim(source_rows.ended_at), '') is not null as has_ended_at_text,
         source_rows._batch,
-        source_rows._line,
-        {{ raw_values_json(raw_columns('trips'), 'source_rows') }} as raw_values
+        source_rows._line
     from source_rows
 ),
 
