@@ -16,12 +16,12 @@
 with
 
 {% if is_incremental() -%}
-affected as (
-    {{ raw_keys_loaded_since_last_build('payments', 'payment_id') }}
-    union
-    select payment_id from {{ ref('stg_rideshare__payments') }}
-    where trip_id in ({{ raw_keys_loaded_since_last_build('trips', 'trip_id') }})
-),
+    affected as (
+        {{ raw_keys_loaded_since_last_build('payments', 'payment_id') }}
+        union
+        select payment_id from {{ ref('stg_rideshare__payments') }}
+        where trip_id in ({{ raw_keys_loaded_since_last_build('trips', 'trip_id') }})
+    ),
 
 {% endif -%}
 payments as (

@@ -15,22 +15,22 @@
 with
 
 {% if is_incremental() -%}
-affected as (
-    {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
-    union
-    {{ raw_keys_loaded_since_last_build('payments', 'trip_id') }}
-    union
-    {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
-    union
-    select trip_id from {{ this }}
-    where driver_id in ({{ raw_keys_loaded_since_last_build('drivers', 'driver_id') }})
-    union
-    select trip_id from {{ this }}
-    where rider_id in ({{ raw_keys_loaded_since_last_build('riders', 'rider_id') }})
-    union
-    select trip_id from {{ this }}
-    where city_id in ({{ raw_keys_loaded_since_last_build('cities', 'city_id') }})
-),
+    affected as (
+        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
+        union
+        {{ raw_keys_loaded_since_last_build('payments', 'trip_id') }}
+        union
+        {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
+        union
+        select trip_id from {{ this }}
+        where driver_id in ({{ raw_keys_loaded_since_last_build('drivers', 'driver_id') }})
+        union
+        select trip_id from {{ this }}
+        where rider_id in ({{ raw_keys_loaded_since_last_build('riders', 'rider_id') }})
+        union
+        select trip_id from {{ this }}
+        where city_id in ({{ raw_keys_loaded_since_last_build('cities', 'city_id') }})
+    ),
 
 {% endif -%}
 trips as (
