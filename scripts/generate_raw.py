@@ -398,31 +398,37 @@ def payments_sql(n_trips: int, start: int, span: int) -> str:
         from paid
     ),
     attempts as (
-        -- a failed attempt is followed by a captured one two minutes later
-        select trip_id * 4 as payment_id, trip_id, method,
-            case when u('failed', trip_id) < {r['failed_payment']} then 'failed' else 'captured' end as status,
-            fare as amount, tip, currency, created
-        from tipped
-        union all
-        select trip_id * 4 + 1, trip_id, method, 'captured', fare, tip, currency, created + 120
-        from tipped
-        where u('failed', trip_id) < {r['failed_payment']}
-        union all
-        select trip_id * 4 + 2, trip_id, method, 'refunded',
-            round(fare * pick([0.25, 0.5, 1.0], 'refund_x', trip_id), 2), 0, currency,
-            created + ri('refund_d', trip_id, 1, 5) * {DAY} + ri('refund_m', trip_id, 0, 600) * 60
-        from tipped
-        where trip_status = 'completed' and u('refund', trip_id) < {r['refund']}
+        -- one pass: attempt 0, a captured retry (1) after a failed attempt,
+        -- a refund (2) days later
+        select
+            trip_id * 4 + k.n as payment_id,
+            trip_id, method,
+            case when k.n = 2 then 'refunded' when k.n = 1 then 'captured'
+                 when u('failed', trip_id) < {r['failed_payment']} then 'failed' else 'captured' end as status,
+            case when k.n = 2 then round(fare * pick([0.25, 0.5, 1.0], 'refund_x', trip_id), 2) else fare end
+                as amount,
+            case when k.n = 2 then 0 else tip end as tip,
+            currency,
+            case when k.n = 2
+                 then created + ri('refund_d', trip_id, 1, 5) * {DAY} + ri('refund_m', trip_id, 0, 600) * 60
+                 else created + 120 * k.n end as created
+        from tipped cross join range(3) as k (n)
+        where k.n = 0
+            or (k.n = 1 and u('failed', trip_id) < {r['failed_payment']})
+            or (k.n = 2 and trip_status = 'completed' and u('refund', trip_id) < {r['refund']})
         union all
         select {(n_trips + 1) * 4} + range, {ORPHAN_TRIP_BASE} + range, 'card', 'captured',
             round(5 + u('orphan_amount', range) * 35, 2), 0, 'USD', {start} + ri('orphan_at', range, 0, {span - 1})
         from range({orphans})
+    ),
+    formatted as (
+        select *, fmt(created) as created_text from attempts
     )
     select
         payment_id, trip_id, method, status, printf('%.2f', amount) as amount, printf('%.2f', tip) as tip_amount,
-        currency, fmt(created) as created_at, fmt(created) as updated_at, created as _stamp,
+        currency, created_text as created_at, created_text as updated_at, created as _stamp,
         payment_id as _emit_key
-    from attempts
+    from formatted
     """
 
 
@@ -448,11 +454,13 @@ def ratings_sql() -> str:
         where u('rates', trip_id * 2 + n) < share
     ),
     versions as (
-        select trip_id, rated_by, stars, rated, rated as stamp, rating_key * 2 as emit_key from rated
-        union all
-        select trip_id, rated_by, greatest(1, stars - 1), rated, rated + {DAY}, rating_key * 2 + 1
-        from rated
-        where u('rating_changed', rating_key) < {r['rating_changed']}
+        -- version 1: the rider or driver lowered the rating a day later
+        select
+            trip_id, rated_by,
+            case when v.n = 1 then greatest(1, stars - 1) else stars end as stars,
+            rated, rated + v.n * {DAY} as stamp, rating_key * 2 + v.n as emit_key
+        from rated cross join range(2) as v (n)
+        where v.n = 0 or u('rating_changed', rating_key) < {r['rating_changed']}
     )
     select trip_id, rated_by, stars, fmt(rated) as rated_at, fmt(stamp) as updated_at, stamp as _stamp,
         emit_key as _emit_key

@@ -9,8 +9,8 @@
     unique_key='payment_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where payment_id not in
-        (select payment_id from {{ ref('int_payments_converted_to_usd') }})"
+    post_hook="delete from {{ this }} as fact where not exists
+        (select 1 from {{ ref('int_payments_converted_to_usd') }} as kept where kept.payment_id = fact.payment_id)"
 ) }}
 
 with

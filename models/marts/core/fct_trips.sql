@@ -9,7 +9,10 @@
     unique_key='trip_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where trip_id not in (select trip_id from {{ ref('stg_rideshare__trips') }})"
+    -- not exists, not "not in": PostgreSQL turns a large "not in" list into a
+    -- nested loop when the keys do not fit in work_mem
+    post_hook="delete from {{ this }} as fact where not exists
+        (select 1 from {{ ref('stg_rideshare__trips') }} as kept where kept.trip_id = fact.trip_id)"
 ) }}
 
 with
