@@ -3,14 +3,13 @@
 -- Incremental: a build recomputes only the trips touched by raw rows loaded
 -- since the last build (the trip itself, its payments and ratings, and every
 -- trip of a driver, rider or city with a new version); a post-hook drops trips
--- that a newer version sent to quarantine.
+-- that a newer version sent to quarantine (with not exists: PostgreSQL runs
+-- a large "not in" subquery as a nested loop once it outgrows work_mem).
 {{ config(
     materialized='incremental',
     unique_key='trip_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    -- not exists, not "not in": PostgreSQL turns a large "not in" list into a
-    -- nested loop when the keys do not fit in work_mem
     post_hook="delete from {{ this }} as fact where not exists
         (select 1 from {{ ref('stg_rideshare__trips') }} as kept where kept.trip_id = fact.trip_id)"
 ) }}
