@@ -77,15 +77,21 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
     server.cleanup()
 
 
+def pg_connect(env: dict[str, str]):
+    """A psycopg2 connection to the server and database the libpq variables in
+    ENV name (the default database when PGDATABASE is empty)."""
+    import psycopg2
+    return psycopg2.connect(host=env["PGHOST"], port=env["PGPORT"] or None, user=env["PGUSER"] or None,
+                            password=env["PGPASSWORD"] or None, dbname=env["PGDATABASE"] or "postgres")
+
+
 @contextmanager
 def scratch_database(server: dict[str, str], name: str) -> Iterator[str]:
     """A fresh database on the server, dropped afterwards: tests never touch
     the database PGDATABASE names."""
-    import psycopg2
 
     def admin(sql: str) -> None:
-        con = psycopg2.connect(host=server["PGHOST"], port=server["PGPORT"] or None, user=server["PGUSER"] or None,
-                               password=server["PGPASSWORD"] or None, dbname=server["PGDATABASE"] or "postgres")
+        con = pg_connect(server)
         con.autocommit = True
         with con.cursor() as cur:
             cur.execute(sql)
@@ -108,10 +114,7 @@ class PgWarehouse:
         return run_dbt([*args, "--target", "postgres"], self.env, self.target_dir, check=check)
 
     def connect(self):
-        import psycopg2
-        e = self.env
-        return psycopg2.connect(host=e["PGHOST"], port=e["PGPORT"] or None, user=e["PGUSER"] or None,
-                                password=e["PGPASSWORD"] or None, dbname=e["PGDATABASE"])
+        return pg_connect(self.env)
 
     def query(self, sql: str) -> list[tuple]:
         with self.connect() as con, con.cursor() as cur:

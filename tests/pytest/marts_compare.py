@@ -30,32 +30,37 @@ def normalise(value: object) -> object:
     return str(value)
 
 
-def duckdb_marts(path: Path) -> dict[str, tuple[list[str], Counter]]:
+def read_marts(run) -> dict[str, tuple[list[str], Counter]]:
+    """Every table of schema `marts`; RUN(sql) returns (column names, rows)."""
+    _, tables = run("select table_name from information_schema.tables where table_schema = 'marts' order by 1")
     out = {}
-    with duckdb.connect(str(path), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
-        for table in tables:
-            cur = con.execute(f"select * from marts.{table}")
-            cols = [d[0] for d in cur.description]
-            out[table] = (cols, Counter(tuple(normalise(v) for v in row) for row in cur.fetchall()))
+    for (table,) in tables:
+        cols, rows = run(f"select * from marts.{table}")
+        out[table] = (cols, Counter(tuple(normalise(v) for v in row) for row in rows))
     return out
 
 
+def duckdb_marts(path: Path) -> dict[str, tuple[list[str], Counter]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        def run(sql: str) -> tuple[list[str], list[tuple]]:
+            cur = con.execute(sql)
+            return [d[0] for d in cur.description], cur.fetchall()
+        return read_marts(run)
+
+
 def postgres_marts(con) -> dict[str, tuple[list[str], Counter]]:
-    out = {}
+    """Reads through CON (a psycopg2 connection) and closes it."""
     with con, con.cursor() as cur:
-        cur.execute("select table_name from information_schema.tables where table_schema = 'marts' order by 1")
-        for (table,) in cur.fetchall():
-            cur.execute(f"select * from marts.{table}")
-            cols = [d[0] for d in cur.description]
-            out[table] = (cols, Counter(tuple(normalise(v) for v in row) for row in cur.fetchall()))
+        def run(sql: str) -> tuple[list[str], list[tuple]]:
+            cur.execute(sql)
+            return [d[0] for d in cur.description], cur.fetchall()
+        out = read_marts(run)
     con.close()
     return out
 
 
 def differences(left: dict, right: dict) -> list[str]:
-    """Every way the two engines' marts differ; empty when they are equal."""
+    """Every way two readings of the marts differ; empty when they are equal."""
     problems = []
     if set(left) != set(right):
         problems.append(f"marts differ: {sorted(set(left) ^ set(right))}")
@@ -72,8 +77,6 @@ def differences(left: dict, right: dict) -> list[str]:
                             f"{next(iter(only_left), None)}; {sum(only_right.values())} only in the second, "
                             f"e.g. {next(iter(only_right), None)}")
     return problems
-
-
 
 
 def drop_column(marts: dict, column: str) -> dict:

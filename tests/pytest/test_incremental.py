@@ -12,10 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import psycopg2
 import pytest
 
-from conftest import ROOT, duckdb_env, postgres_env, run_dbt, scratch_database
+from conftest import ROOT, duckdb_env, pg_connect, postgres_env, run_dbt, scratch_database
 from marts_compare import differences, drop_column, duckdb_marts, postgres_marts
 
 SEQUENCES = {"duckdb": [(21, 4), (22, 3)], "postgres": [(23, 3)]}
@@ -46,9 +45,7 @@ class Side:
     def marts(self) -> dict:
         if self.target == "duckdb":
             return duckdb_marts(Path(self.env["WAREHOUSE_DUCKDB_PATH"]))
-        e = self.env
-        return postgres_marts(psycopg2.connect(host=e["PGHOST"], port=e["PGPORT"] or None, user=e["PGUSER"] or None,
-                                               password=e["PGPASSWORD"] or None, dbname=e["PGDATABASE"]))
+        return postgres_marts(pg_connect(self.env))
 
 
 def check_sequence(exports: list[Path], incremental: Side, full: Side) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, postgres_env, scratch_database
+from conftest import ROOT, pg_connect, postgres_env, scratch_database
+from raw_contract import TABLES
+
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -34,14 +36,12 @@ class Engine:
 
     def state(self) -> dict[str, object]:
         """Row count and lineage fingerprint of every raw table, and the load log."""
-        tables = ["cities", "drivers", "riders", "trips", "payments", "ratings"]
-        queries = {t: f"select count(*), count(distinct _batch), coalesce(sum(_line), 0) from raw.{t}" for t in tables}
+        queries = {t: f"select count(*), count(distinct _batch), coalesce(sum(_line), 0) from raw.{t}" for t in TABLES}
         queries["load_log"] = "select count(*), count(distinct export), coalesce(sum(rows), 0) from raw.load_log"
         if self.name == "duckdb":
             with duckdb.connect(self.env["WAREHOUSE_DUCKDB_PATH"], read_only=True) as con:
                 return {k: tuple(int(v) for v in con.execute(q).fetchone()) for k, q in queries.items()}
-        import psycopg2
-        con = psycopg2.connect("")
+        con = pg_connect(self.env)
         try:
             with con.cursor() as cur:
                 out = {}
@@ -61,17 +61,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         return
     server = request.getfixturevalue("postgres_server")
     with scratch_database(server, f"ridehail_load_{os.getpid()}") as name:
-        env = postgres_env(server, name)
-        saved = {k: os.environ.get(k) for k in env if k.startswith("PG")}
-        os.environ.update({k: v for k, v in env.items() if k.startswith("PG")})  # for state()'s libpq connect
-        try:
-            yield Engine("postgres", env)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        yield Engine("postgres", postgres_env(server, name))
 
 
 def test_loads_every_export_with_lineage_and_skips_reloads(engine: Engine, exports: Path) -> None:

@@ -11,6 +11,7 @@ import duckdb
 from conftest import PgWarehouse, Warehouse
 from marts_compare import differences, duckdb_marts, postgres_marts
 
+
 def test_postgres_build_has_no_errors(pg_warehouse: PgWarehouse) -> None:
     summary = [line for line in pg_warehouse.build_log.splitlines() if "Done. PASS=" in line][-1]
     assert "ERROR=0" in summary and "WARN=0" in summary and "SKIP=0" in summary, summary
