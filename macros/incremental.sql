@@ -9,7 +9,7 @@
     (
         select max(loads.loaded_at)
         from (
-            {% for table in ['cities', 'drivers', 'riders', 'trips', 'payments', 'ratings'] -%}
+            {% for table in raw_tables() -%}
             select max(_loaded_at) as loaded_at from {{ source('rideshare', table) }}
             {% if not loop.last %}union all{% endif %}
             {% endfor %}

@@ -1,7 +1,7 @@
 {#- Contract columns of each raw export file, in file order (lineage columns
     _batch/_line excluded). The same list as scripts/raw_contract.py and the
     source and seed properties; tests/pytest/test_contract.py keeps them equal. -#}
-{% macro raw_columns(table) -%}
+{% macro raw_contract() -%}
     {%- set contract = {
         'cities': ['city_id', 'city_name', 'country_code', 'currency', 'timezone', 'launched_on', 'updated_at'],
         'drivers': ['driver_id', 'first_name', 'last_name', 'email', 'phone', 'city_id', 'vehicle_make', 'vehicle_model', 'vehicle_year', 'product', 'status', 'signed_up_at', 'updated_at'],
@@ -10,7 +10,16 @@
         'payments': ['payment_id', 'trip_id', 'method', 'status', 'amount', 'tip_amount', 'currency', 'created_at', 'updated_at'],
         'ratings': ['trip_id', 'rated_by', 'stars', 'rated_at', 'updated_at']
     } -%}
-    {{ return(contract[table]) }}
+    {{ return(contract) }}
+{%- endmacro %}
+
+{% macro raw_columns(table) -%}
+    {{ return(raw_contract()[table]) }}
+{%- endmacro %}
+
+{#- The raw tables, in contract order. -#}
+{% macro raw_tables() -%}
+    {{ return(raw_contract().keys() | list) }}
 {%- endmacro %}
 
 {#- Newest version first: by updated_at, then the later export and line, so a

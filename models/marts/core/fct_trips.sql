@@ -23,15 +23,11 @@ with
         {{ raw_keys_loaded_since_last_build('payments', 'trip_id') }}
         union
         {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
-        union
-        select trip_id from {{ this }}
-        where driver_id in ({{ raw_keys_loaded_since_last_build('drivers', 'driver_id') }})
-        union
-        select trip_id from {{ this }}
-        where rider_id in ({{ raw_keys_loaded_since_last_build('riders', 'rider_id') }})
-        union
-        select trip_id from {{ this }}
-        where city_id in ({{ raw_keys_loaded_since_last_build('cities', 'city_id') }})
+        {% for table, key in [('drivers', 'driver_id'), ('riders', 'rider_id'), ('cities', 'city_id')] -%}
+            union
+            select trip_id from {{ this }}
+            where {{ key }} in ({{ raw_keys_loaded_since_last_build(table, key) }})
+        {% endfor %}
     ),
 
 {% endif -%}

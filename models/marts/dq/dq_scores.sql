@@ -2,7 +2,7 @@
 -- x 100, plus an 'all' row per export over every table. A row is invalid
 -- when it breaks a row rule (even as a superseded copy) or sits in
 -- dq_quarantine (which adds the cross-table rules).
-{% set tables = ['cities', 'drivers', 'riders', 'trips', 'payments', 'ratings'] %}
+{% set tables = raw_tables() %}
 with
 
 raw_rows as (
