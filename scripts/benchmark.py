@@ -20,6 +20,7 @@ provides an embedded one). --markdown prints a table for BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -70,7 +71,6 @@ def count_rows(folders: list[Path]) -> int:
 
 
 def slowest_models(target_dir: Path, n: int = 5) -> list[tuple[str, float]]:
-    import json
     results = json.loads((target_dir / "run_results.json").read_text())["results"]
     models = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results
               if r["unique_id"].startswith("model.")]

@@ -539,17 +539,19 @@ def generate(out: Path, trips: int, batches: int, seed: int, start: date, days: 
         con.execute(f"create table trip_draws as {trips_sql(trips, start_s, span)}")
         con.execute(f"""
             create view gen_trips as
-            select {TRIP_ROW}, printf('%.2f', fare) as fare_amount, currency, fmt(updated) as updated_at,
-                updated as _stamp, trip_id * 2 as _emit_key
-            from trip_draws
-            union all
-            -- a later correction of the fare
-            select {TRIP_ROW}, printf('%.2f', round(fare * 0.9, 2)), currency,
-                fmt(updated + ri('fix_d', trip_id, 1, 3) * {DAY} + ri('fix_m', trip_id, 0, 59) * 60),
-                updated + ri('fix_d', trip_id, 1, 3) * {DAY} + ri('fix_m', trip_id, 0, 59) * 60,
-                trip_id * 2 + 1
-            from trip_draws
-            where fare > 0 and u('new_version', trip_id) < {DEFECT_RATES['trip_new_version']}""")
+            with versions as (
+                -- version 1: a later correction of the fare, days after the first
+                select
+                    trip_draws.*,
+                    v.n as version,
+                    case when v.n = 1 then round(fare * 0.9, 2) else fare end as version_fare,
+                    updated + v.n * (ri('fix_d', trip_id, 1, 3) * {DAY} + ri('fix_m', trip_id, 0, 59) * 60) as stamp
+                from trip_draws cross join range(2) as v (n)
+                where v.n = 0 or (fare > 0 and u('new_version', trip_id) < {DEFECT_RATES['trip_new_version']})
+            )
+            select {TRIP_ROW}, printf('%.2f', version_fare) as fare_amount, currency, fmt(stamp) as updated_at,
+                stamp as _stamp, trip_id * 2 + version as _emit_key
+            from versions""")
         con.execute(f"create view gen_payments as {payments_sql(trips, start_s, span)}")
         con.execute(f"create view gen_ratings as {ratings_sql()}")
         for table in TABLES:
