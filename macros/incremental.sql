@@ -17,12 +17,31 @@
     )
 {%- endmacro %}
 
-{% macro previous_watermark() -%}
-    (select coalesce(max(loaded_through), cast('1900-01-01 00:00:00' as timestamp)) from {{ this }})
+{#- Newest load the current table has seen: max(loaded_through) for models
+    that stamp their rows, max(_loaded_at) for the base models, which keep it. -#}
+{% macro previous_watermark(column='loaded_through') -%}
+    (select coalesce(max({{ column }}), cast('1900-01-01 00:00:00' as timestamp)) from {{ this }})
 {%- endmacro %}
 
 {% macro raw_keys_loaded_since_last_build(table, key_column) -%}
     select {{ key_column }}
     from {{ source('rideshare', table) }}
     where _loaded_at > {{ previous_watermark() }}
+{%- endmacro %}
+
+{#- The raw rows a base model ranks. A full build reads them all; an
+    incremental one reads every row of each key that has a row loaded since
+    the model's last build (ranking a key needs all its versions) and the new
+    rows without a key (quarantined as they arrive, never re-ranked). With
+    unique_key = KEY_COLUMN, delete+insert then swaps those keys' rows. -#}
+{% macro raw_rows_to_rank(table, key_column) -%}
+    select * from {{ source('rideshare', table) }}
+    {%- if is_incremental() %}
+        where
+            _loaded_at > {{ previous_watermark('_loaded_at') }}
+            or {{ key_column }} in (
+                select {{ key_column }} from {{ source('rideshare', table) }}
+                where _loaded_at > {{ previous_watermark('_loaded_at') }}
+            )
+    {%- endif %}
 {%- endmacro %}

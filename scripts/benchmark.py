@@ -70,11 +70,16 @@ def count_rows(folders: list[Path]) -> int:
     return sum(max(0, sum(1 for _ in open(f)) - 1) for d in folders for f in d.glob("*.csv"))
 
 
-def slowest_models(target_dir: Path, n: int = 5) -> list[tuple[str, float]]:
+def build_profile(target_dir: Path, n: int = 5) -> str:
+    """The slowest models, then the summed node time per kind (threads overlap, so sums exceed wall time)."""
     results = json.loads((target_dir / "run_results.json").read_text())["results"]
-    models = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in results
-              if r["unique_id"].startswith("model.")]
-    return sorted(models, key=lambda m: -m[1])[:n]
+    models = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results
+                     if r["unique_id"].startswith("model.")), key=lambda m: -m[1])
+    kinds: dict[str, float] = {}
+    for r in results:
+        kinds[r["unique_id"].split(".")[0]] = kinds.get(r["unique_id"].split(".")[0], 0.0) + r["execution_time"]
+    return (", ".join(f"{m} {t:.1f}s" for m, t in models[:n]) + "; node time by kind: "
+            + ", ".join(f"{k} {t:.1f}s" for k, t in sorted(kinds.items(), key=lambda k: -k[1])))
 
 
 def main() -> None:
@@ -117,11 +122,11 @@ def main() -> None:
         steps.append(measure("load history", [sys.executable, "scripts/load_raw.py", str(history), "--quiet",
                                               "--target", args.target], env, history_rows))
         steps.append(measure("full build", [*dbt, "build", "--full-refresh", *target], env, history_rows))
-        slow = slowest_models(work / "target")
+        slow = build_profile(work / "target")
         steps.append(measure("load last export", [sys.executable, "scripts/load_raw.py", str(last), "--quiet",
                                                   "--target", args.target], env, last_rows))
         steps.append(measure("incremental build", [*dbt, "build", *target], env, last_rows))
-        slow_incremental = slowest_models(work / "target")
+        slow_incremental = build_profile(work / "target")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -133,9 +138,8 @@ def main() -> None:
     for s in steps:
         print(f"{s.name:<20}{s.seconds:>10.1f}{(s.rows or 0):>14,}{s.rate:>14}{s.peak_mib:>10.0f}")
     print(f"incremental / full build: {incremental.seconds / full.seconds:.2f}")
-    print("slowest models in the full build: " + ", ".join(f"{m} {t:.1f}s" for m, t in slow))
-    print("slowest models in the incremental build: "
-          + ", ".join(f"{m} {t:.1f}s" for m, t in slow_incremental))
+    print(f"slowest models in the full build: {slow}")
+    print(f"slowest models in the incremental build: {slow_incremental}")
     if args.markdown:
         print("\n| step | seconds | rows | rows/s | peak MiB |\n|---|---:|---:|---:|---:|")
         for s in steps:

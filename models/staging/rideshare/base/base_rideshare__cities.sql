@@ -1,10 +1,11 @@
 -- depends_on: {{ ref('cities') }}
 {#- The ref above only orders the build after the sample seed; data is read
     through source() so bulk-loaded exports flow the same way. #}
+{{ config(unique_key='city_id') }}
 with
 
 source_rows as (
-    select * from {{ source('rideshare', 'cities') }}
+    {{ raw_rows_to_rank('cities', 'city_id') }}
 ),
 
 cleaned as (
@@ -18,7 +19,8 @@ cleaned as (
         source_rows.launched_on as launched_on_text,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         source_rows._batch,
-        source_rows._line
+        source_rows._line,
+        source_rows._loaded_at
     from source_rows
 ),
 

@@ -1,10 +1,11 @@
 -- depends_on: {{ ref('riders') }}
 {#- The ref above only orders the build after the sample seed; data is read
     through source() so bulk-loaded exports flow the same way. #}
+{{ config(unique_key='rider_id') }}
 with
 
 source_rows as (
-    select * from {{ source('rideshare', 'riders') }}
+    {{ raw_rows_to_rank('riders', 'rider_id') }}
 ),
 
 cleaned as (
@@ -19,7 +20,8 @@ cleaned as (
         {{ safe_timestamp('source_rows.signed_up_at') }} as signed_up_at,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         source_rows._batch,
-        source_rows._line
+        source_rows._line,
+        source_rows._loaded_at
     from source_rows
 ),
 

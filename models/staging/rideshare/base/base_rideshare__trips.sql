@@ -1,10 +1,11 @@
 -- depends_on: {{ ref('trips') }}
 {#- The ref above only orders the build after the sample seed; data is read
     through source() so bulk-loaded exports flow the same way. #}
+{{ config(unique_key='trip_id') }}
 with
 
 source_rows as (
-    select * from {{ source('rideshare', 'trips') }}
+    {{ raw_rows_to_rank('trips', 'trip_id') }}
 ),
 
 cleaned as (
@@ -27,7 +28,8 @@ cleaned as (
         nullif(trim(source_rows.started_at), '') is not null as has_started_at_text,
         nullif(trim(source_rows.ended_at), '') is not null as has_ended_at_text,
         source_rows._batch,
-        source_rows._line
+        source_rows._line,
+        source_rows._loaded_at
     from source_rows
 ),
 
