@@ -45,3 +45,54 @@
             )
     {%- endif %}
 {%- endmacro %}
+
+{#- Trip ids named by any raw version of a payment loaded since the current
+    model's last build: a payment can move between trips, and both trips'
+    revenue changes. -#}
+{% macro trips_of_payments_loaded_since_last_build() -%}
+    select trip_id from {{ source('rideshare', 'payments') }}
+    where payment_id in ({{ raw_keys_loaded_since_last_build('payments', 'payment_id') }})
+{%- endmacro %}
+
+{#- On an incremental build, keeps an import CTE to the keys of the touched
+    CTE; renders nothing on a full build. -#}
+{% macro where_touched(column, touched='touched') -%}
+    {%- if is_incremental() -%}
+        where {{ column }} in (select {{ touched }}.{{ column }} from {{ touched }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook: delete+insert only replaces keys the new rows carry, so a key
+    whose newest raw version went to quarantine would keep its old row. This
+    deletes the rows of the keys matching CONDITION in RELATION (a small set:
+    the quarantined or rejected ones), not an anti-join over the whole table. -#}
+{% macro delete_keys_where(relation, key_columns, condition) -%}
+    {%- set keys = key_columns | join(', ') -%}
+    delete from {{ this }}
+    where ({{ keys }}) in (select {{ keys }} from {{ relation }} where {{ condition }})
+{%- endmacro %}
+
+{% macro delete_quarantined_keys(base_model, key_columns) -%}
+    {{ delete_keys_where(ref(base_model), key_columns, "version_rank = 1 and disposition = 'quarantined'") }}
+{%- endmacro %}
+
+{#- Payments whose checked or converted row may have changed since the
+    current model's last build: those with a raw row loaded since, and those
+    of trips with one (a trip's quarantine decides its payments'). -#}
+{% macro payments_touched_since_last_build() -%}
+    {{ raw_keys_loaded_since_last_build('payments', 'payment_id') }}
+    union
+    select payment_id from {{ ref('stg_rideshare__payments') }}
+    where trip_id in ({{ raw_keys_loaded_since_last_build('trips', 'trip_id') }})
+{%- endmacro %}
+
+{#- Trips of the current model (which must carry driver_id, rider_id and
+    city_id) whose driver, rider or city has a raw row loaded since its last
+    build: their point-in-time versions or timezone may have changed. -#}
+{% macro trips_of_dimensions_loaded_since_last_build() -%}
+    {% for table, key in [('drivers', 'driver_id'), ('riders', 'rider_id'), ('cities', 'city_id')] -%}
+        select trip_id from {{ this }}
+        where {{ key }} in ({{ raw_keys_loaded_since_last_build(table, key) }})
+        {% if not loop.last %}union{% endif %}
+    {% endfor %}
+{%- endmacro %}

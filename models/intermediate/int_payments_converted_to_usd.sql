@@ -1,10 +1,26 @@
 -- Payments that belong to a warehouse trip, in US dollars at the rate of the
 -- payment's month (UTC month of created_at), with each payment's signed
 -- contribution to revenue: captured +, refunded -, failed 0 (rule 5).
+-- Incremental like int_payments_checked; the post-hooks drop payments that
+-- went to quarantine or whose trip left the warehouse.
+{{ config(materialized='incremental', unique_key='payment_id', incremental_strategy='delete+insert',
+    on_schema_change='fail', post_hook=[
+        "{{ delete_quarantined_keys('base_rideshare__payments', ['payment_id']) }}",
+        "{{ delete_keys_where(ref('int_payments_checked'), ['payment_id'], 'rejection_rule is not null') }}"
+    ]) }}
+-- depends_on: {{ ref('base_rideshare__payments') }}
+-- depends_on: {{ ref('stg_rideshare__payments') }}
 with
 
+{% if is_incremental() -%}
+    touched as (
+        {{ payments_touched_since_last_build() }}
+    ),
+
+{% endif -%}
 payments as (
     select * from {{ ref('int_payments_checked') }}
+    {{ where_touched('payment_id') }}
 ),
 
 rates as (
@@ -36,7 +52,8 @@ converted as (
             when 'captured' then 1
             when 'refunded' then -1
             else 0
-        end as revenue_sign
+        end as revenue_sign,
+        cast({{ raw_watermark() }} as timestamp) as loaded_through
     from valid_payments
     left join rates
         on

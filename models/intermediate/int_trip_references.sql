@@ -1,13 +1,24 @@
 -- Every trip id the trips exports ever carried, and whether the trip made it
 -- into the warehouse: payments and ratings are checked against this.
+-- Incremental: a build rewrites the trips with a raw row loaded since the last one.
+{{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
+    on_schema_change='fail') }}
 with
 
+{% if is_incremental() -%}
+    touched as (
+        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
+    ),
+
+{% endif -%}
 raw_trips as (
     select * from {{ ref('base_rideshare__trips') }}
+    {{ where_touched('trip_id') }}
 ),
 
 kept_trips as (
     select * from {{ ref('stg_rideshare__trips') }}
+    {{ where_touched('trip_id') }}
 ),
 
 seen as (
@@ -18,6 +29,7 @@ seen as (
 
 select
     seen.trip_id,
-    kept_trips.trip_id is not null as is_in_warehouse
+    kept_trips.trip_id is not null as is_in_warehouse,
+    cast({{ raw_watermark() }} as timestamp) as loaded_through
 from seen
 left join kept_trips on seen.trip_id = kept_trips.trip_id

@@ -1,10 +1,25 @@
 -- Each trip with the driver and rider versions valid when it was requested
 -- (point in time, rule 4) and the city it maps to; ids that match no version
 -- point at the unknown member '-1' (rule 3).
+-- Incremental: a build rewrites the trips with a raw row loaded since the last
+-- one and every trip of a driver, rider or city with a new version; the
+-- post-hook drops trips whose newest version went to quarantine.
+{{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
+    on_schema_change='fail', post_hook="{{ delete_quarantined_keys('base_rideshare__trips', ['trip_id']) }}") }}
+-- depends_on: {{ ref('base_rideshare__trips') }}
 with
 
+{% if is_incremental() -%}
+    touched as (
+        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
+        union
+        {{ trips_of_dimensions_loaded_since_last_build() }}
+    ),
+
+{% endif -%}
 trips as (
     select * from {{ ref('stg_rideshare__trips') }}
+    {{ where_touched('trip_id') }}
 ),
 
 driver_versions as (
@@ -37,7 +52,8 @@ select
     trips.surge_multiplier,
     trips.fare_amount,
     trips.currency,
-    trips.updated_at
+    trips.updated_at,
+    cast({{ raw_watermark() }} as timestamp) as loaded_through
 from trips
 left join driver_versions
     on

@@ -3,32 +3,32 @@
 -- net contribution), in local currency and USD at the payment month's rate.
 -- Incremental: a build recomputes the payments loaded since the last build
 -- and the payments of trips loaded since then (a trip arriving late makes its
--- payments valid; a trip sent to quarantine takes them out, via the post-hook).
+-- payments valid); the post-hooks, as in int_payments_converted_to_usd, drop
+-- payments that went to quarantine or whose trip left the warehouse.
 {{ config(
     materialized='incremental',
     unique_key='payment_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} as fact where not exists
-        (select 1 from {{ ref('int_payments_converted_to_usd') }} as kept where kept.payment_id = fact.payment_id)"
+    post_hook=[
+        "{{ delete_quarantined_keys('base_rideshare__payments', ['payment_id']) }}",
+        "{{ delete_keys_where(ref('int_payments_checked'), ['payment_id'], 'rejection_rule is not null') }}"
+    ]
 ) }}
+-- depends_on: {{ ref('base_rideshare__payments') }}
+-- depends_on: {{ ref('int_payments_checked') }}
 
 with
 
 {% if is_incremental() -%}
-    affected as (
-        {{ raw_keys_loaded_since_last_build('payments', 'payment_id') }}
-        union
-        select payment_id from {{ ref('stg_rideshare__payments') }}
-        where trip_id in ({{ raw_keys_loaded_since_last_build('trips', 'trip_id') }})
+    touched as (
+        {{ payments_touched_since_last_build() }}
     ),
 
 {% endif -%}
 payments as (
     select * from {{ ref('int_payments_converted_to_usd') }}
-    {% if is_incremental() -%}
-        where payment_id in (select affected.payment_id from affected)
-    {%- endif %}
+    {{ where_touched('payment_id') }}
 )
 
 select

@@ -1,55 +1,45 @@
 -- One row per trip in the warehouse: times, local date and hour, measures,
 -- fare, net revenue and tips in local currency and USD, both sides' ratings.
 -- Incremental: a build recomputes only the trips touched by raw rows loaded
--- since the last build (the trip itself, its payments and ratings, and every
--- trip of a driver, rider or city with a new version); a post-hook drops trips
--- that a newer version sent to quarantine (with not exists: PostgreSQL runs
--- a large "not in" subquery as a nested loop once it outgrows work_mem).
+-- since the last build (the trip itself, any version of its payments, its
+-- ratings, and every trip of a driver, rider or city with a new version); the
+-- post-hook drops trips whose newest version went to quarantine.
 {{ config(
     materialized='incremental',
     unique_key='trip_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} as fact where not exists
-        (select 1 from {{ ref('stg_rideshare__trips') }} as kept where kept.trip_id = fact.trip_id)"
+    post_hook="{{ delete_quarantined_keys('base_rideshare__trips', ['trip_id']) }}"
 ) }}
+-- depends_on: {{ ref('base_rideshare__trips') }}
 
 with
 
 {% if is_incremental() -%}
-    affected as (
+    touched as (
         {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
         union
-        {{ raw_keys_loaded_since_last_build('payments', 'trip_id') }}
+        {{ trips_of_payments_loaded_since_last_build() }}
         union
         {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
-        {% for table, key in [('drivers', 'driver_id'), ('riders', 'rider_id'), ('cities', 'city_id')] -%}
-            union
-            select trip_id from {{ this }}
-            where {{ key }} in ({{ raw_keys_loaded_since_last_build(table, key) }})
-        {% endfor %}
+        union
+        {{ trips_of_dimensions_loaded_since_last_build() }}
     ),
 
 {% endif -%}
 trips as (
     select * from {{ ref('int_trips_versioned') }}
-    {% if is_incremental() -%}
-        where trip_id in (select affected.trip_id from affected)
-    {%- endif %}
+    {{ where_touched('trip_id') }}
 ),
 
 revenue as (
     select * from {{ ref('int_trip_revenue') }}
-    {% if is_incremental() -%}
-        where trip_id in (select affected.trip_id from affected)
-    {%- endif %}
+    {{ where_touched('trip_id') }}
 ),
 
 ratings as (
     select * from {{ ref('int_trip_ratings_pivoted') }}
-    {% if is_incremental() -%}
-        where trip_id in (select affected.trip_id from affected)
-    {%- endif %}
+    {{ where_touched('trip_id') }}
 ),
 
 localized as (
