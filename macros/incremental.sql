@@ -96,3 +96,59 @@
         {% if not loop.last %}union{% endif %}
     {% endfor %}
 {%- endmacro %}
+
+{#- (driver_id, activity_date) pairs whose driver-day activity may have
+    changed since the current model's last build: every UTC day any raw
+    version of a touched trip (one with a new trip, payment or rating row)
+    was requested or ended on, and every day any version of its ratings and
+    payments is dated, each paired with every driver any version of the trip
+    names. Old versions are included so a day that lost its activity is
+    rewritten too. -#}
+{% macro driver_days_touched_since_last_build() -%}
+    with
+
+    touched_trips as (
+        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
+        union
+        {{ trips_of_payments_loaded_since_last_build() }}
+        union
+        {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
+    ),
+
+    trip_versions as (
+        select trip_id, driver_id, requested_at, ended_at
+        from {{ ref('base_rideshare__trips') }}
+        where trip_id in (select touched_trips.trip_id from touched_trips) and driver_id is not null
+    ),
+
+    trip_drivers as (
+        select distinct trip_id, driver_id
+        from trip_versions
+    )
+
+    select driver_id, cast(requested_at as date) as activity_date
+    from trip_versions
+    where requested_at is not null
+    union
+    select driver_id, cast(ended_at as date) as activity_date
+    from trip_versions
+    where ended_at is not null
+    union
+    select trip_drivers.driver_id, cast(ratings.rated_at as date) as activity_date
+    from {{ ref('base_rideshare__ratings') }} as ratings
+    inner join trip_drivers on ratings.trip_id = trip_drivers.trip_id
+    where ratings.rated_at is not null
+    union
+    select trip_drivers.driver_id, cast(payments.created_at as date) as activity_date
+    from {{ ref('base_rideshare__payments') }} as payments
+    inner join trip_drivers on payments.trip_id = trip_drivers.trip_id
+    where payments.created_at is not null
+{%- endmacro %}
+
+{#- On an incremental build, a condition keeping rows whose (driver, day)
+    is in the touched CTE; nothing on a full build. -#}
+{% macro and_driver_day_touched(driver_column, date_expression) -%}
+    {%- if is_incremental() -%}
+        and ({{ driver_column }}, {{ date_expression }}) in (select touched.driver_id, touched.activity_date from touched)
+    {%- endif -%}
+{%- endmacro %}

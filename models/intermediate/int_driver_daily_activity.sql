@@ -3,10 +3,37 @@
 -- a completion by ended_at, a rider's rating by rated_at, revenue by the
 -- payment's created_at. The ML features sum these over days before the
 -- feature date only.
+-- Incremental: a build recomputes the driver-days touched by raw rows loaded
+-- since the last one (see driver_days_touched_since_last_build); a touched
+-- day left without events is written with event_count 0 and then deleted.
+{{ config(
+    materialized='incremental',
+    unique_key=['driver_id', 'activity_date'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="delete from {{ this }} where event_count = 0"
+) }}
+-- depends_on: {{ ref('base_rideshare__trips') }}
+-- depends_on: {{ ref('base_rideshare__payments') }}
+-- depends_on: {{ ref('base_rideshare__ratings') }}
+
 with
 
+{% if is_incremental() -%}
+    touched as (
+        {{ driver_days_touched_since_last_build() }}
+    ),
+
+{% endif -%}
 trips as (
-    select * from {{ ref('fct_trips') }}
+    select
+        trip_id,
+        driver_id,
+        status,
+        is_completed,
+        cast(requested_at as date) as requested_date,
+        cast(ended_at as date) as ended_date
+    from {{ ref('fct_trips') }}
 ),
 
 payments as (
@@ -20,21 +47,24 @@ ratings as (
 requested as (
     select
         driver_id,
-        cast(requested_at as date) as activity_date,
+        requested_date as activity_date,
         count(*) as trips_requested,
-        sum(case when status = 'cancelled_by_driver' then 1 else 0 end) as trips_cancelled_by_driver
+        sum(case when status = 'cancelled_by_driver' then 1 else 0 end) as trips_cancelled_by_driver,
+        count(*) as event_count
     from trips
-    group by driver_id, cast(requested_at as date)
+    where true {{ and_driver_day_touched('driver_id', 'requested_date') }}
+    group by driver_id, requested_date
 ),
 
 completed as (
     select
         driver_id,
-        cast(ended_at as date) as activity_date,
-        count(*) as trips_completed
+        ended_date as activity_date,
+        count(*) as trips_completed,
+        count(*) as event_count
     from trips
-    where is_completed
-    group by driver_id, cast(ended_at as date)
+    where is_completed {{ and_driver_day_touched('driver_id', 'ended_date') }}
+    group by driver_id, ended_date
 ),
 
 rated as (
@@ -42,10 +72,13 @@ rated as (
         trips.driver_id,
         cast(ratings.rated_at as date) as activity_date,
         count(*) as ratings_received,
-        sum(ratings.stars) as stars_received
+        sum(ratings.stars) as stars_received,
+        count(*) as event_count
     from ratings
     inner join trips on ratings.trip_id = trips.trip_id
-    where ratings.rejection_rule is null and ratings.rated_by = 'rider'
+    where
+        ratings.rejection_rule is null and ratings.rated_by = 'rider'
+        {{ and_driver_day_touched('trips.driver_id', 'cast(ratings.rated_at as date)') }}
     group by trips.driver_id, cast(ratings.rated_at as date)
 ),
 
@@ -53,9 +86,11 @@ paid as (
     select
         trips.driver_id,
         cast(payments.created_at as date) as activity_date,
-        sum(payments.net_amount_usd) as net_revenue_usd
+        sum(payments.net_amount_usd) as net_revenue_usd,
+        count(*) as event_count
     from payments
     inner join trips on payments.trip_id = trips.trip_id
+    where true {{ and_driver_day_touched('trips.driver_id', 'cast(payments.created_at as date)') }}
     group by trips.driver_id, cast(payments.created_at as date)
 ),
 
@@ -68,7 +103,8 @@ unioned as (
         0 as trips_completed,
         0 as ratings_received,
         0 as stars_received,
-        0 as net_revenue_usd
+        0 as net_revenue_usd,
+        event_count
     from requested
     union all
     select
@@ -79,7 +115,8 @@ unioned as (
         trips_completed,
         0 as ratings_received,
         0 as stars_received,
-        0 as net_revenue_usd
+        0 as net_revenue_usd,
+        event_count
     from completed
     union all
     select
@@ -90,7 +127,8 @@ unioned as (
         0 as trips_completed,
         ratings_received,
         stars_received,
-        0 as net_revenue_usd
+        0 as net_revenue_usd,
+        event_count
     from rated
     union all
     select
@@ -101,8 +139,24 @@ unioned as (
         0 as trips_completed,
         0 as ratings_received,
         0 as stars_received,
-        net_revenue_usd
+        net_revenue_usd,
+        event_count
     from paid
+    {% if is_incremental() -%}
+        -- every touched day gets a row, so one that lost its events is replaced
+        union all
+        select
+            driver_id,
+            activity_date,
+            0 as trips_requested,
+            0 as trips_cancelled_by_driver,
+            0 as trips_completed,
+            0 as ratings_received,
+            0 as stars_received,
+            0 as net_revenue_usd,
+            0 as event_count
+        from touched
+    {%- endif %}
 )
 
 select
@@ -113,6 +167,8 @@ select
     sum(trips_completed) as trips_completed,
     sum(ratings_received) as ratings_received,
     sum(stars_received) as stars_received,
-    cast(sum(net_revenue_usd) as decimal(16, 2)) as net_revenue_usd
+    cast(sum(net_revenue_usd) as decimal(16, 2)) as net_revenue_usd,
+    sum(event_count) as event_count,
+    cast({{ raw_watermark() }} as timestamp) as loaded_through
 from unioned
 group by driver_id, activity_date
