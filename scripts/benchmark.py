@@ -82,6 +82,12 @@ def build_profile(target_dir: Path, n: int = 5) -> str:
             + ", ".join(f"{k} {t:.1f}s" for k, t in sorted(kinds.items(), key=lambda k: -k[1])))
 
 
+def keep_results(folder: Path | None, target_dir: Path, build: str) -> None:
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(target_dir / "run_results.json", folder / f"run_results_{build}.json")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trips", type=int, default=1_000_000)
@@ -90,6 +96,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table as well")
+    parser.add_argument("--keep-results", type=Path, metavar="DIR",
+                        help="copy both builds' run_results.json (per-node timings) to DIR")
     parser.add_argument("--exports", type=Path,
                         help="reuse exports written earlier by generate_raw.py (kept; the generate step is skipped)")
     args = parser.parse_args()
@@ -123,10 +131,12 @@ def main() -> None:
                                               "--target", args.target], env, history_rows))
         steps.append(measure("full build", [*dbt, "build", "--full-refresh", *target], env, history_rows))
         slow = build_profile(work / "target")
+        keep_results(args.keep_results, work / "target", "full")
         steps.append(measure("load last export", [sys.executable, "scripts/load_raw.py", str(last), "--quiet",
                                                   "--target", args.target], env, last_rows))
         steps.append(measure("incremental build", [*dbt, "build", *target], env, last_rows))
         slow_incremental = build_profile(work / "target")
+        keep_results(args.keep_results, work / "target", "incremental")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
