@@ -17,10 +17,14 @@
     )
 {%- endmacro %}
 
-{#- Newest load the current table has seen: max(loaded_through) for models
-    that stamp their rows, max(_loaded_at) for the base models, which keep it. -#}
-{% macro previous_watermark(column='loaded_through') -%}
-    (select coalesce(max({{ column }}), cast('1900-01-01 00:00:00' as timestamp)) from {{ this }})
+{#- Newest load of one raw table: the stamp of the base model built from it. -#}
+{% macro source_watermark(table) -%}
+    (select max(_loaded_at) from {{ source('rideshare', table) }})
+{%- endmacro %}
+
+{#- Newest load the current table had seen when it was last built. -#}
+{% macro previous_watermark() -%}
+    (select coalesce(max(loaded_through), cast('1900-01-01 00:00:00' as timestamp)) from {{ this }})
 {%- endmacro %}
 
 {% macro raw_keys_loaded_since_last_build(table, key_column) -%}
@@ -38,11 +42,8 @@
     select * from {{ source('rideshare', table) }}
     {%- if is_incremental() %}
         where
-            _loaded_at > {{ previous_watermark('_loaded_at') }}
-            or {{ key_column }} in (
-                select {{ key_column }} from {{ source('rideshare', table) }}
-                where _loaded_at > {{ previous_watermark('_loaded_at') }}
-            )
+            _loaded_at > {{ previous_watermark() }}
+            or {{ key_column }} in ({{ raw_keys_loaded_since_last_build(table, key_column) }})
     {%- endif %}
 {%- endmacro %}
 

@@ -20,7 +20,8 @@ cleaned as (
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         source_rows._batch,
         source_rows._line,
-        source_rows._loaded_at
+        -- the newest load this build saw: the model's watermark and test scope
+        cast({{ source_watermark('cities') }} as timestamp) as loaded_through
     from source_rows
 ),
 

@@ -29,7 +29,8 @@ cleaned as (
         nullif(trim(source_rows.ended_at), '') is not null as has_ended_at_text,
         source_rows._batch,
         source_rows._line,
-        source_rows._loaded_at
+        -- the newest load this build saw: the model's watermark and test scope
+        cast({{ source_watermark('trips') }} as timestamp) as loaded_through
     from source_rows
 ),
 

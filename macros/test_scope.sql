@@ -1,0 +1,33 @@
+{#- Data tests of an incremental model check, on an incremental build, only
+    the rows that build wrote (the newest loaded_through stamp), so a daily
+    build's tests cost in proportion to the batch. A full refresh (or a first
+    build) stamps every row alike, so it tests every row. A test's own
+    `where` config still applies. Overrides dbt's get_where_subquery, which
+    wraps the tested model of every generic test. -#}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- if config.get('where') -%}
+        {%- do conditions.append(config.get('where')) -%}
+    {%- endif -%}
+    {%- if not flags.FULL_REFRESH and is_incremental_model(relation) -%}
+        {%- do conditions.append('loaded_through = (select max(loaded_through) from ' ~ relation ~ ')') -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro is_incremental_model(relation) -%}
+    {%- if execute and relation.identifier -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model'
+            and node.config.materialized == 'incremental'
+            and node.alias | lower == relation.identifier | lower
+            and node.schema | lower == relation.schema | lower -%}
+            {%- do return(true) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- do return(false) -%}
+{%- endmacro %}
