@@ -1,7 +1,46 @@
 -- Point-in-time driver features for the ML team: one row per known driver
 -- and day from the day after signup, each feature computed only from events
--- dated strictly before feature_date (UTC midnight). Trailing windows are
--- rows over a dense day grid: "7d" = the 7 days before feature_date.
+-- dated strictly before feature_date (UTC midnight). Every measure is kept as
+-- a lifetime running total; a trailing window is the difference of two
+-- totals over the dense day grid: "7d" = lifetime(feature_date) minus
+-- lifetime(feature_date - 7), i.e. the 7 days before feature_date.
+-- Incremental: per driver, a build rewrites the days from the first one a
+-- change can reach (the day after a touched activity day, the first new grid
+-- day, or the whole grid for a driver with a new version, or for everyone
+-- when the grid's first day moved), continuing the totals from the last
+-- unchanged day. The post-hook drops days that left the grid.
+{{ config(
+    materialized='incremental',
+    unique_key=['driver_id', 'feature_date'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="
+        delete from {{ this }} as features
+        where
+            features.feature_date < (select min(activity_date) from {{ ref('int_driver_daily_activity') }})
+            or features.feature_date > (select max(activity_date) + 1 from {{ ref('int_driver_daily_activity') }})
+            or not exists (
+                select 1 from {{ ref('dim_drivers') }} as drivers
+                where
+                    drivers.driver_id = features.driver_id
+                    and drivers.driver_version_key <> '-1'
+                    and features.feature_date > cast(drivers.signed_up_at as date)
+            )"
+) }}
+-- depends_on: {{ ref('base_rideshare__trips') }}
+-- depends_on: {{ ref('base_rideshare__payments') }}
+-- depends_on: {{ ref('base_rideshare__ratings') }}
+
+{#- each daily measure and the mart column holding its lifetime total -#}
+{%- set lifetime_columns = {
+    'trips_requested': 'trips_requested_lifetime',
+    'trips_cancelled_by_driver': 'cancelled_by_driver_lifetime',
+    'trips_completed': 'completed_trips_lifetime',
+    'ratings_received': 'ratings_received_lifetime',
+    'stars_received': 'stars_received_lifetime',
+    'net_revenue_usd': 'net_revenue_usd_lifetime'
+} %}
+{%- set measures = lifetime_columns.keys() | list %}
 with
 
 activity as (
@@ -32,10 +71,65 @@ feature_range as (
     from activity
 ),
 
+{% if is_incremental() -%}
+    previous as (
+        select * from {{ this }}
+    ),
+
+    previous_range as (
+        select
+            min(feature_date) as first_feature_date,
+            max(feature_date) as last_feature_date
+        from previous
+    ),
+
+    grid_start as (
+        -- the first day of the grid as it is now (a driver's grid starts the
+        -- day after signup, and not before the first activity day)
+        select min(greatest(feature_range.first_date, cast(signups.signed_up_at as date) + 1)) as first_feature_date
+        from signups
+        inner join feature_range on cast(signups.signed_up_at as date) + 1 <= feature_range.last_date
+    ),
+
+    touched_days as (
+        {{ driver_days_touched_since_last_build() }}
+    ),
+
+    rewrite_candidates as (
+        select
+            driver_id,
+            activity_date + 1 as from_date
+        from touched_days
+        union all
+        select
+            driver_id,
+            cast('1900-01-01' as date) as from_date
+        from ({{ raw_keys_loaded_since_last_build('drivers', 'driver_id') }}) as new_versions
+        union all
+        select
+            signups.driver_id,
+            case
+                when grid_start.first_feature_date = previous_range.first_feature_date
+                    then previous_range.last_feature_date + 1
+                else cast('1900-01-01' as date)
+            end as from_date
+        from signups
+        cross join grid_start
+        cross join previous_range
+    ),
+
+    rewrite_from as (
+        select
+            driver_id,
+            min(from_date) as from_date
+        from rewrite_candidates
+        group by driver_id
+    ),
+
+{% endif -%}
 grid as (
     select
         signups.driver_id,
-        signups.signed_up_at,
         dates.date_day as feature_date
     from signups
     inner join feature_range on true
@@ -43,20 +137,22 @@ grid as (
         on
             dates.date_day between feature_range.first_date and feature_range.last_date
             and dates.date_day > cast(signups.signed_up_at as date)
+    {% if is_incremental() -%}
+        inner join rewrite_from
+            on
+                signups.driver_id = rewrite_from.driver_id
+                and dates.date_day >= rewrite_from.from_date
+    {%- endif %}
 ),
 
 daily as (
-    -- activity of the day before feature_date: windows below end there
+    -- activity of the day before feature_date: totals below end there
     select
         grid.driver_id,
-        grid.signed_up_at,
         grid.feature_date,
-        coalesce(activity.trips_requested, 0) as trips_requested,
-        coalesce(activity.trips_cancelled_by_driver, 0) as trips_cancelled_by_driver,
-        coalesce(activity.trips_completed, 0) as trips_completed,
-        coalesce(activity.ratings_received, 0) as ratings_received,
-        coalesce(activity.stars_received, 0) as stars_received,
-        coalesce(activity.net_revenue_usd, 0) as net_revenue_usd
+        {% for measure in measures -%}
+            coalesce(activity.{{ measure }}, 0) as {{ measure }}{{ ',' if not loop.last }}
+        {% endfor %}
     from grid
     left join activity
         on
@@ -64,40 +160,97 @@ daily as (
             and grid.feature_date - 1 = activity.activity_date
 ),
 
+{% if is_incremental() -%}
+    prior as (
+        -- totals of the last day kept, which the rewritten days continue
+        select
+            previous.driver_id,
+            {% for measure, column in lifetime_columns.items() -%}
+                previous.{{ column }} as {{ measure }}_lifetime{{ ',' if not loop.last }}
+            {% endfor %}
+        from previous
+        inner join rewrite_from
+            on
+                previous.driver_id = rewrite_from.driver_id
+                and previous.feature_date = rewrite_from.from_date - 1
+    ),
+
+    kept_history as (
+        -- the 28 kept days before the rewrite, for the trailing windows
+        select
+            previous.driver_id,
+            previous.feature_date,
+            {% for measure, column in lifetime_columns.items() -%}
+                previous.{{ column }} as {{ measure }}_lifetime{{ ',' if not loop.last }}
+            {% endfor %}
+        from previous
+        inner join rewrite_from
+            on
+                previous.driver_id = rewrite_from.driver_id
+                and previous.feature_date between rewrite_from.from_date - 28 and rewrite_from.from_date - 1
+    ),
+
+{% endif -%}
+totals as (
+    select
+        daily.driver_id,
+        daily.feature_date,
+        true as is_rewritten,
+        {% for measure in measures -%}
+            {%- if is_incremental() -%}coalesce(prior.{{ measure }}_lifetime, 0) + {% endif -%}
+            sum(daily.{{ measure }}) over running as {{ measure }}_lifetime{{ ',' if not loop.last }}
+        {% endfor %}
+    from daily
+    {% if is_incremental() -%}
+        left join prior on daily.driver_id = prior.driver_id
+    {%- endif %}
+    window running as (
+        partition by daily.driver_id order by daily.feature_date rows between unbounded preceding and current row
+    )
+    {% if is_incremental() -%}
+        union all
+        select
+            driver_id,
+            feature_date,
+            false as is_rewritten,
+            {% for measure in measures -%}
+                {{ measure }}_lifetime{{ ',' if not loop.last }}
+            {% endfor %}
+        from kept_history
+    {%- endif %}
+),
+
 windowed as (
     select
         driver_id,
-        signed_up_at,
         feature_date,
-        sum(trips_completed) over trailing_7 as completed_trips_7d,
-        sum(trips_completed) over trailing_28 as completed_trips_28d,
-        sum(trips_requested) over trailing_28 as trips_requested_28d,
-        sum(trips_cancelled_by_driver) over trailing_28 as cancelled_by_driver_28d,
-        sum(ratings_received) over trailing_28 as ratings_received_28d,
-        sum(stars_received) over trailing_28 as stars_received_28d,
-        sum(net_revenue_usd) over trailing_7 as net_revenue_usd_7d,
-        sum(net_revenue_usd) over trailing_28 as net_revenue_usd_28d,
-        sum(trips_completed) over all_before as completed_trips_lifetime
-    from daily
-    window
-        trailing_7 as (partition by driver_id order by feature_date rows between 6 preceding and current row),
-        trailing_28 as (partition by driver_id order by feature_date rows between 27 preceding and current row),
-        all_before as (partition by driver_id order by feature_date rows between unbounded preceding and current row)
+        is_rewritten,
+        {% for measure in measures -%}
+            {{ measure }}_lifetime,
+            {{ measure }}_lifetime - coalesce(lag({{ measure }}_lifetime, 7) over by_driver, 0) as {{ measure }}_7d,
+            {{ measure }}_lifetime - coalesce(lag({{ measure }}_lifetime, 28) over by_driver, 0) as {{ measure }}_28d
+            {{- ',' if not loop.last }}
+        {% endfor %}
+    from totals
+    window by_driver as (partition by driver_id order by feature_date)
 ),
 
 as_of_version as (
     -- the driver version valid just before feature_date starts
     select
         windowed.*,
+        signups.signed_up_at,
         drivers.product,
         drivers.city_id,
         drivers.status
     from windowed
+    inner join signups on windowed.driver_id = signups.driver_id
     left join drivers
         on
             windowed.driver_id = drivers.driver_id
             and windowed.feature_date > drivers.valid_from
             and (drivers.valid_to is null or windowed.feature_date <= drivers.valid_to)
+    where windowed.is_rewritten
 )
 
 select
@@ -107,19 +260,31 @@ select
     cast(product as varchar) as product_as_of,
     cast(city_id as bigint) as city_id_as_of,
     cast(status as varchar) as status_as_of,
-    cast(completed_trips_7d as bigint) as completed_trips_7d,
-    cast(completed_trips_28d as bigint) as completed_trips_28d,
+    cast(trips_completed_7d as bigint) as completed_trips_7d,
+    cast(trips_completed_28d as bigint) as completed_trips_28d,
     cast(trips_requested_28d as bigint) as trips_requested_28d,
     cast(
-        case when trips_requested_28d > 0 then cast(cancelled_by_driver_28d as decimal(18, 6)) / trips_requested_28d end
+        case
+            when trips_requested_28d > 0
+                then cast(trips_cancelled_by_driver_28d as decimal(18, 6)) / trips_requested_28d
+        end
         as decimal(8, 4)
     ) as cancellation_rate_28d,
     cast(ratings_received_28d as bigint) as ratings_received_28d,
     cast(
-        case when ratings_received_28d > 0 then cast(stars_received_28d as decimal(18, 6)) / ratings_received_28d end
+        case
+            when ratings_received_28d > 0
+                then cast(stars_received_28d as decimal(18, 6)) / ratings_received_28d
+        end
         as decimal(6, 3)
     ) as avg_rider_stars_28d,
     cast(net_revenue_usd_7d as decimal(16, 2)) as net_revenue_usd_7d,
     cast(net_revenue_usd_28d as decimal(16, 2)) as net_revenue_usd_28d,
-    cast(completed_trips_lifetime as bigint) as completed_trips_lifetime
+    cast(trips_completed_lifetime as bigint) as completed_trips_lifetime,
+    cast(trips_requested_lifetime as bigint) as trips_requested_lifetime,
+    cast(trips_cancelled_by_driver_lifetime as bigint) as cancelled_by_driver_lifetime,
+    cast(ratings_received_lifetime as bigint) as ratings_received_lifetime,
+    cast(stars_received_lifetime as bigint) as stars_received_lifetime,
+    cast(net_revenue_usd_lifetime as decimal(18, 2)) as net_revenue_usd_lifetime,
+    cast({{ raw_watermark() }} as timestamp) as loaded_through
 from as_of_version
