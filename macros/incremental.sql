@@ -1,9 +1,12 @@
-{#- Change detection for the incremental facts. Every raw row carries
-    _loaded_at; a fact row records the newest load its build had seen
-    (loaded_through), so the raw rows to process are those loaded after the
-    table's max(loaded_through). Reading the lineage column is the one place
-    outside staging that reads source(): staging models hide _loaded_at, and a
-    filter on it is what keeps a daily batch's cost proportional to the batch. -#}
+{#- Change detection for the incremental models. Every raw row carries
+    _loaded_at; every incremental model stamps its rows with the newest load
+    its build had seen (loaded_through), so a build processes the raw rows
+    loaded after its table's max(loaded_through) and recomputes only the keys
+    they touch (a trip, a payment, a driver-day...). Each model keeps its own
+    watermark, so a model skipped or failed in one run catches up in the
+    next. Reading the lineage column is the one place outside staging that
+    reads source(): staging hides _loaded_at, and filtering on it is what
+    keeps a daily batch's cost proportional to the batch. -#}
 
 {% macro raw_watermark() -%}
     (

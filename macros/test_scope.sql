@@ -10,7 +10,7 @@
         {%- do conditions.append(config.get('where')) -%}
     {%- endif -%}
     {%- if not flags.FULL_REFRESH and is_incremental_model(relation) -%}
-        {%- do conditions.append('loaded_through = (select max(loaded_through) from ' ~ relation ~ ')') -%}
+        {%- do conditions.append(written_by_latest_build(relation)) -%}
     {%- endif -%}
     {%- if conditions -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}
@@ -30,4 +30,15 @@
         {%- endfor -%}
     {%- endif -%}
     {%- do return(false) -%}
+{%- endmacro %}
+
+{#- Rows of an incremental model its latest build wrote (every row on a full
+    refresh): the scope of tests that would otherwise read the whole table.
+    Singular tests call it directly. -#}
+{% macro written_by_latest_build(relation) -%}
+    {%- if flags.FULL_REFRESH -%}
+        true
+    {%- else -%}
+        loaded_through = (select max(loaded_through) from {{ relation }})
+    {%- endif -%}
 {%- endmacro %}

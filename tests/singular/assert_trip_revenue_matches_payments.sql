@@ -1,13 +1,17 @@
 -- Net revenue and tips in fct_trips add up to the payments in fct_payments,
--- per trip; failed payments contribute nothing (rule 5).
+-- per trip; failed payments contribute nothing (rule 5). Checks the trips
+-- the latest build wrote (all of them on a full refresh): a payment change
+-- rewrites its trip.
 with
 
 trips as (
     select * from {{ ref('fct_trips') }}
+    where {{ written_by_latest_build(ref('fct_trips')) }}
 ),
 
 payments as (
     select * from {{ ref('fct_payments') }}
+    where trip_id in (select trips.trip_id from trips)
 ),
 
 payment_totals as (

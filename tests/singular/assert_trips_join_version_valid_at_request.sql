@@ -1,9 +1,11 @@
 -- Rule 4: every known driver and rider version key on a trip is the version
 -- whose [valid_from, valid_to) interval contains the trip's requested_at.
+-- Checks the trips the latest build wrote (all of them on a full refresh).
 with
 
 trips as (
     select * from {{ ref('fct_trips') }}
+    where {{ written_by_latest_build(ref('fct_trips')) }}
 ),
 
 drivers as (

@@ -8,24 +8,23 @@
 -- change can reach (the day after a touched activity day, the first new grid
 -- day, or the whole grid for a driver with a new version, or for everyone
 -- when the grid's first day moved), continuing the totals from the last
--- unchanged day. The post-hook drops days that left the grid.
+-- unchanged day. A driver with a new version is rewritten whole: the
+-- pre-hook first deletes their rows (their grid may have shrunk or gone);
+-- the post-hook drops days outside the grid's date range.
 {{ config(
     materialized='incremental',
     unique_key=['driver_id', 'feature_date'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}
+        delete from {{ this }}
+        where driver_id in ({{ raw_keys_loaded_since_last_build('drivers', 'driver_id') }})
+    {% endif %}",
     post_hook="
-        delete from {{ this }} as features
+        delete from {{ this }}
         where
-            features.feature_date < (select min(activity_date) from {{ ref('int_driver_daily_activity') }})
-            or features.feature_date > (select max(activity_date) + 1 from {{ ref('int_driver_daily_activity') }})
-            or not exists (
-                select 1 from {{ ref('dim_drivers') }} as drivers
-                where
-                    drivers.driver_id = features.driver_id
-                    and drivers.driver_version_key <> '-1'
-                    and features.feature_date > cast(drivers.signed_up_at as date)
-            )"
+            feature_date < (select min(activity_date) from {{ ref('int_driver_daily_activity') }})
+            or feature_date > (select max(activity_date) + 1 from {{ ref('int_driver_daily_activity') }})"
 ) }}
 -- depends_on: {{ ref('base_rideshare__trips') }}
 -- depends_on: {{ ref('base_rideshare__payments') }}
@@ -161,25 +160,12 @@ daily as (
 ),
 
 {% if is_incremental() -%}
-    prior as (
-        -- totals of the last day kept, which the rewritten days continue
-        select
-            previous.driver_id,
-            {% for measure, column in lifetime_columns.items() -%}
-                previous.{{ column }} as {{ measure }}_lifetime{{ ',' if not loop.last }}
-            {% endfor %}
-        from previous
-        inner join rewrite_from
-            on
-                previous.driver_id = rewrite_from.driver_id
-                and previous.feature_date = rewrite_from.from_date - 1
-    ),
-
     kept_history as (
         -- the 28 kept days before the rewrite, for the trailing windows
         select
             previous.driver_id,
             previous.feature_date,
+            previous.feature_date = rewrite_from.from_date - 1 as is_last_kept,
             {% for measure, column in lifetime_columns.items() -%}
                 previous.{{ column }} as {{ measure }}_lifetime{{ ',' if not loop.last }}
             {% endfor %}
@@ -188,6 +174,13 @@ daily as (
             on
                 previous.driver_id = rewrite_from.driver_id
                 and previous.feature_date between rewrite_from.from_date - 28 and rewrite_from.from_date - 1
+    ),
+
+    prior as (
+        -- totals of the last day kept, which the rewritten days continue
+        select *
+        from kept_history
+        where is_last_kept
     ),
 
 {% endif -%}
