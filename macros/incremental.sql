@@ -156,3 +156,12 @@
         and ({{ driver_column }}, {{ date_expression }}) in (select touched.driver_id, touched.activity_date from touched)
     {%- endif -%}
 {%- endmacro %}
+
+{#- On an incremental build, keeps an import CTE to the days in the touched
+    (driver, day) CTE, so the joins after it stay small; nothing on a full
+    build. -#}
+{% macro where_day_touched(date_expression) -%}
+    {%- if is_incremental() -%}
+        where {{ date_expression }} in (select touched.activity_date from touched)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,15 +1,17 @@
-{#- Data tests of an incremental model check, on an incremental build, only
-    the rows that build wrote (the newest loaded_through stamp), so a daily
-    build's tests cost in proportion to the batch. A full refresh (or a first
-    build) stamps every row alike, so it tests every row. A test's own
-    `where` config still applies. Overrides dbt's get_where_subquery, which
-    wraps the tested model of every generic test. -#}
+{#- Data tests of an incremental model (or of a model with meta test_scope:
+    latest_build, such as the staging views over the incremental base tables)
+    check, on an incremental build, only the rows that build wrote (the newest
+    loaded_through stamp), so a daily build's tests cost in proportion to the
+    batch. A full refresh (or a first build) stamps every row alike, so it
+    tests every row. A test's own `where` config still applies. Overrides
+    dbt's get_where_subquery, which wraps the tested model of every generic
+    test. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- if config.get('where') -%}
         {%- do conditions.append(config.get('where')) -%}
     {%- endif -%}
-    {%- if not flags.FULL_REFRESH and is_incremental_model(relation) -%}
+    {%- if not flags.FULL_REFRESH and is_scoped_to_latest_build(relation) -%}
         {%- do conditions.append(written_by_latest_build(relation)) -%}
     {%- endif -%}
     {%- if conditions -%}
@@ -19,11 +21,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro is_incremental_model(relation) -%}
+{% macro is_scoped_to_latest_build(relation) -%}
     {%- if execute and relation.identifier -%}
         {%- for node in graph.nodes.values()
             if node.resource_type == 'model'
-            and node.config.materialized == 'incremental'
+            and (node.config.materialized == 'incremental' or node.config.meta.get('test_scope') == 'latest_build')
             and node.alias | lower == relation.identifier | lower
             and node.schema | lower == relation.schema | lower -%}
             {%- do return(true) -%}

@@ -38,10 +38,12 @@ trips as (
 
 payments as (
     select * from {{ ref('fct_payments') }}
+    {{ where_day_touched('cast(created_at as date)') }}
 ),
 
 ratings as (
     select * from {{ ref('int_ratings_checked') }}
+    {{ where_day_touched('cast(rated_at as date)') }}
 ),
 
 requested as (

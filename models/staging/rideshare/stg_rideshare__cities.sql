@@ -12,6 +12,7 @@ select
     timezone,
     launched_on,
     updated_at,
-    _batch
+    _batch,
+    loaded_through
 from cities
 where disposition = 'kept'

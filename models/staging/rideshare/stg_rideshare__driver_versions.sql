@@ -18,6 +18,7 @@ select
     product,
     status,
     signed_up_at,
-    _batch
+    _batch,
+    loaded_through
 from drivers
 where disposition = 'kept'

@@ -14,6 +14,7 @@ select
     currency,
     created_at,
     updated_at,
-    _batch
+    _batch,
+    loaded_through
 from payments
 where disposition = 'kept'

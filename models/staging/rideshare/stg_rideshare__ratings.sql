@@ -10,6 +10,7 @@ select
     stars,
     rated_at,
     updated_at,
-    _batch
+    _batch,
+    loaded_through
 from ratings
 where disposition = 'kept'

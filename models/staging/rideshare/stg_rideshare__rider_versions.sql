@@ -14,6 +14,7 @@ select
     home_city_id,
     is_business_text = 'true' as is_business,
     signed_up_at,
-    _batch
+    _batch,
+    loaded_through
 from riders
 where disposition = 'kept'

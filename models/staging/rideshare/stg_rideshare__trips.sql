@@ -19,6 +19,7 @@ select
     fare_amount,
     currency,
     updated_at,
-    _batch
+    _batch,
+    loaded_through
 from trips
 where disposition = 'kept'
