@@ -160,8 +160,8 @@
 {#- On an incremental build, keeps an import CTE to the days in the touched
     (driver, day) CTE, so the joins after it stay small; nothing on a full
     build. -#}
-{% macro where_day_touched(date_expression) -%}
+{% macro and_day_touched(date_expression) -%}
     {%- if is_incremental() -%}
-        where {{ date_expression }} in (select touched.activity_date from touched)
+        and {{ date_expression }} in (select touched.activity_date from touched)
     {%- endif -%}
 {%- endmacro %}

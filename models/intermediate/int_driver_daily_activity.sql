@@ -38,12 +38,17 @@ trips as (
 
 payments as (
     select * from {{ ref('fct_payments') }}
-    {{ where_day_touched('cast(created_at as date)') }}
+    where true {{ and_day_touched('cast(created_at as date)') }}
 ),
 
-ratings as (
-    select * from {{ ref('int_ratings_checked') }}
-    {{ where_day_touched('cast(rated_at as date)') }}
+rider_ratings as (
+    -- valid ratings the rider gave: what a driver receives
+    select
+        trip_id,
+        stars,
+        cast(rated_at as date) as rated_date
+    from {{ ref('int_ratings_checked') }}
+    where rated_by = 'rider' and rejection_rule is null {{ and_day_touched('cast(rated_at as date)') }}
 ),
 
 requested as (
@@ -72,16 +77,14 @@ completed as (
 rated as (
     select
         trips.driver_id,
-        cast(ratings.rated_at as date) as activity_date,
+        rider_ratings.rated_date as activity_date,
         count(*) as ratings_received,
-        sum(ratings.stars) as stars_received,
+        sum(rider_ratings.stars) as stars_received,
         count(*) as event_count
-    from ratings
-    inner join trips on ratings.trip_id = trips.trip_id
-    where
-        ratings.rejection_rule is null and ratings.rated_by = 'rider'
-        {{ and_driver_day_touched('trips.driver_id', 'cast(ratings.rated_at as date)') }}
-    group by trips.driver_id, cast(ratings.rated_at as date)
+    from rider_ratings
+    inner join trips on rider_ratings.trip_id = trips.trip_id
+    where true {{ and_driver_day_touched('trips.driver_id', 'rider_ratings.rated_date') }}
+    group by trips.driver_id, rider_ratings.rated_date
 ),
 
 paid as (

@@ -39,7 +39,6 @@
     'stars_received': 'stars_received_lifetime',
     'net_revenue_usd': 'net_revenue_usd_lifetime'
 } %}
-{%- set measures = lifetime_columns.keys() | list %}
 with
 
 activity as (
@@ -149,9 +148,12 @@ daily as (
     select
         grid.driver_id,
         grid.feature_date,
-        {% for measure in measures -%}
-            coalesce(activity.{{ measure }}, 0) as {{ measure }}{{ ',' if not loop.last }}
-        {% endfor %}
+        coalesce(activity.trips_requested, 0) as trips_requested,
+        coalesce(activity.trips_cancelled_by_driver, 0) as trips_cancelled_by_driver,
+        coalesce(activity.trips_completed, 0) as trips_completed,
+        coalesce(activity.ratings_received, 0) as ratings_received,
+        coalesce(activity.stars_received, 0) as stars_received,
+        coalesce(activity.net_revenue_usd, 0) as net_revenue_usd
     from grid
     left join activity
         on
@@ -176,11 +178,26 @@ daily as (
                 and previous.feature_date between rewrite_from.from_date - 28 and rewrite_from.from_date - 1
     ),
 
-    prior as (
+    carried as (
         -- totals of the last day kept, which the rewritten days continue
         select *
         from kept_history
         where is_last_kept
+    ),
+
+{% else -%}
+    carried as (
+        -- a full build starts every driver's totals at zero
+        select
+            driver_id,
+            0 as trips_requested_lifetime,
+            0 as trips_cancelled_by_driver_lifetime,
+            0 as trips_completed_lifetime,
+            0 as ratings_received_lifetime,
+            0 as stars_received_lifetime,
+            0 as net_revenue_usd_lifetime
+        from signups
+        where false
     ),
 
 {% endif -%}
@@ -189,26 +206,36 @@ totals as (
         daily.driver_id,
         daily.feature_date,
         true as is_rewritten,
-        {% for measure in measures -%}
-            {%- if is_incremental() -%}coalesce(prior.{{ measure }}_lifetime, 0) + {% endif -%}
-            sum(daily.{{ measure }}) over running as {{ measure }}_lifetime{{ ',' if not loop.last }}
-        {% endfor %}
+        coalesce(carried.trips_requested_lifetime, 0)
+        + sum(daily.trips_requested) over running as trips_requested_lifetime,
+        coalesce(carried.trips_cancelled_by_driver_lifetime, 0)
+        + sum(daily.trips_cancelled_by_driver) over running as trips_cancelled_by_driver_lifetime,
+        coalesce(carried.trips_completed_lifetime, 0)
+        + sum(daily.trips_completed) over running as trips_completed_lifetime,
+        coalesce(carried.ratings_received_lifetime, 0)
+        + sum(daily.ratings_received) over running as ratings_received_lifetime,
+        coalesce(carried.stars_received_lifetime, 0)
+        + sum(daily.stars_received) over running as stars_received_lifetime,
+        coalesce(carried.net_revenue_usd_lifetime, 0)
+        + sum(daily.net_revenue_usd) over running as net_revenue_usd_lifetime
     from daily
-    {% if is_incremental() -%}
-        left join prior on daily.driver_id = prior.driver_id
-    {%- endif %}
-    window running as (
-        partition by daily.driver_id order by daily.feature_date rows between unbounded preceding and current row
-    )
+    left join carried on daily.driver_id = carried.driver_id
+    window
+        running as (
+            partition by daily.driver_id order by daily.feature_date rows between unbounded preceding and current row
+        )
     {% if is_incremental() -%}
         union all
         select
             driver_id,
             feature_date,
             false as is_rewritten,
-            {% for measure in measures -%}
-                {{ measure }}_lifetime{{ ',' if not loop.last }}
-            {% endfor %}
+            trips_requested_lifetime,
+            trips_cancelled_by_driver_lifetime,
+            trips_completed_lifetime,
+            ratings_received_lifetime,
+            stars_received_lifetime,
+            net_revenue_usd_lifetime
         from kept_history
     {%- endif %}
 ),
@@ -218,12 +245,28 @@ windowed as (
         driver_id,
         feature_date,
         is_rewritten,
-        {% for measure in measures -%}
-            {{ measure }}_lifetime,
-            {{ measure }}_lifetime - coalesce(lag({{ measure }}_lifetime, 7) over by_driver, 0) as {{ measure }}_7d,
-            {{ measure }}_lifetime - coalesce(lag({{ measure }}_lifetime, 28) over by_driver, 0) as {{ measure }}_28d
-            {{- ',' if not loop.last }}
-        {% endfor %}
+        trips_requested_lifetime,
+        trips_cancelled_by_driver_lifetime,
+        trips_completed_lifetime,
+        ratings_received_lifetime,
+        stars_received_lifetime,
+        net_revenue_usd_lifetime,
+        trips_completed_lifetime
+        - coalesce(lag(trips_completed_lifetime, 7) over by_driver, 0) as trips_completed_7d,
+        net_revenue_usd_lifetime
+        - coalesce(lag(net_revenue_usd_lifetime, 7) over by_driver, 0) as net_revenue_usd_7d,
+        trips_requested_lifetime
+        - coalesce(lag(trips_requested_lifetime, 28) over by_driver, 0) as trips_requested_28d,
+        trips_cancelled_by_driver_lifetime
+        - coalesce(lag(trips_cancelled_by_driver_lifetime, 28) over by_driver, 0) as trips_cancelled_by_driver_28d,
+        trips_completed_lifetime
+        - coalesce(lag(trips_completed_lifetime, 28) over by_driver, 0) as trips_completed_28d,
+        ratings_received_lifetime
+        - coalesce(lag(ratings_received_lifetime, 28) over by_driver, 0) as ratings_received_28d,
+        stars_received_lifetime
+        - coalesce(lag(stars_received_lifetime, 28) over by_driver, 0) as stars_received_28d,
+        net_revenue_usd_lifetime
+        - coalesce(lag(net_revenue_usd_lifetime, 28) over by_driver, 0) as net_revenue_usd_28d
     from totals
     window by_driver as (partition by driver_id order by feature_date)
 ),
