@@ -2,12 +2,18 @@
     (rule 4). Each version is valid from its updated_at, the first one from
     signup, until the next version starts: the interval is half-open,
     [valid_from, valid_to), and valid_to is null for the current version.
-    The version key is md5(entity id | updated_at): stable across rebuilds. -#}
-{% macro scd2_history(versions_relation, id_column, key_name, attribute_columns) -%}
+    The version key is md5(entity id | updated_at): stable across rebuilds.
+    Incremental (the calling model configures it with unique_key = the id):
+    a build rewrites every version of the entities with a row in RAW_TABLE
+    loaded since its last build. -#}
+{% macro scd2_history(versions_relation, id_column, key_name, attribute_columns, raw_table) -%}
 with
 
 versions as (
     select * from {{ versions_relation }}
+    {%- if is_incremental() %}
+        where {{ id_column }} in ({{ raw_keys_loaded_since_last_build(raw_table, id_column) }})
+    {%- endif %}
 ),
 
 ordered as (
@@ -45,6 +51,7 @@ select
     updated_at,
     valid_from,
     valid_to,
-    valid_to is null as is_current
+    valid_to is null as is_current,
+    cast({{ raw_watermark() }} as timestamp) as loaded_through
 from bounded
 {%- endmacro %}

@@ -1,8 +1,16 @@
 -- Every driver version (SCD2, rule 4) plus the unknown member '-1'.
+-- Incremental: a build rewrites the drivers int_driver_versions rewrote since
+-- this table's last build; the post-hook drops drivers gone from it.
+{{ config(materialized='incremental', unique_key='driver_id', incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_keys_missing_from(ref('int_driver_versions'), 'driver_id', 'driver_id = -1') }}") }}
 with
 
 versions as (
     select * from {{ ref('int_driver_versions') }}
+    {% if is_incremental() -%}
+        where loaded_through > {{ previous_watermark() }}
+    {%- endif %}
 ),
 
 unknown_member as (
@@ -70,5 +78,6 @@ select
     cast(updated_at as timestamp) as source_updated_at,
     cast(valid_from as timestamp) as valid_from,
     cast(valid_to as timestamp) as valid_to,
-    cast(is_current as boolean) as is_current
+    cast(is_current as boolean) as is_current,
+    cast({{ raw_watermark() }} as timestamp) as loaded_through
 from unioned
