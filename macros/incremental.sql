@@ -40,13 +40,16 @@
     incremental one reads every row of each key that has a row loaded since
     the model's last build (ranking a key needs all its versions) and the new
     rows without a key (quarantined as they arrive, never re-ranked). With
-    unique_key = KEY_COLUMN, delete+insert then swaps those keys' rows. -#}
+    unique_key = KEY_COLUMN, delete+insert then swaps those keys' rows. Two
+    branches rather than "loaded since or key in (...)": PostgreSQL cannot
+    turn an IN inside an OR into a hash join and rescans the subquery. -#}
 {% macro raw_rows_to_rank(table, key_column) -%}
     select * from {{ source('rideshare', table) }}
     {%- if is_incremental() %}
-        where
-            _loaded_at > {{ previous_watermark() }}
-            or {{ key_column }} in ({{ raw_keys_loaded_since_last_build(table, key_column) }})
+        where {{ key_column }} in ({{ raw_keys_loaded_since_last_build(table, key_column) }})
+        union all
+        select * from {{ source('rideshare', table) }}
+        where {{ key_column }} is null and _loaded_at > {{ previous_watermark() }}
     {%- endif %}
 {%- endmacro %}
 
