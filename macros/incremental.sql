@@ -61,6 +61,17 @@
     where payment_id in ({{ raw_keys_loaded_since_last_build('payments', 'payment_id') }})
 {%- endmacro %}
 
+{#- Trips with a raw row loaded since the current model's last build, named
+    by any version of a payment loaded since, or rated since: every trip whose
+    facts (times, revenue, stars) may have changed. -#}
+{% macro trips_touched_since_last_build() -%}
+    {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
+    union
+    {{ trips_of_payments_loaded_since_last_build() }}
+    union
+    {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
+{%- endmacro %}
+
 {#- On an incremental build, keeps an import CTE to the keys of the touched
     CTE; renders nothing on a full build. -#}
 {% macro where_touched(column, touched='touched') -%}
@@ -115,11 +126,7 @@
     with
 
     touched_trips as (
-        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
-        union
-        {{ trips_of_payments_loaded_since_last_build() }}
-        union
-        {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
+        {{ trips_touched_since_last_build() }}
     ),
 
     trip_versions as (

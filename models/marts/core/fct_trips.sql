@@ -17,11 +17,7 @@ with
 
 {% if is_incremental() -%}
     touched as (
-        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
-        union
-        {{ trips_of_payments_loaded_since_last_build() }}
-        union
-        {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
+        {{ trips_touched_since_last_build() }}
         union
         {{ trips_of_dimensions_loaded_since_last_build() }}
     ),
