@@ -82,16 +82,28 @@
 
 {#- Post-hook: delete+insert only replaces keys the new rows carry, so a key
     whose newest raw version went to quarantine would keep its old row. This
-    deletes the rows of the keys matching CONDITION in RELATION (a small set:
-    the quarantined or rejected ones), not an anti-join over the whole table. -#}
-{% macro delete_keys_where(relation, key_columns, condition) -%}
+    deletes the rows of the keys whose newest BASE_MODEL row is quarantined (a
+    small set), not an anti-join over the whole table. -#}
+{% macro delete_quarantined_keys(base_model, key_columns) -%}
     {%- set keys = key_columns | join(', ') -%}
     delete from {{ this }}
-    where ({{ keys }}) in (select {{ keys }} from {{ relation }} where {{ condition }})
+    where ({{ keys }}) in (
+        select {{ keys }} from {{ ref(base_model) }}
+        where version_rank = 1 and disposition = 'quarantined'
+    )
 {%- endmacro %}
 
-{% macro delete_quarantined_keys(base_model, key_columns) -%}
-    {{ delete_keys_where(ref(base_model), key_columns, "version_rank = 1 and disposition = 'quarantined'") }}
+{#- Post-hook of the payment models past the trip check: drops payments that
+    went to quarantine or whose trip is unknown or left the warehouse. -#}
+{% macro delete_payments_no_longer_valid() -%}
+    delete from {{ this }}
+    where payment_id in (
+        select payment_id from {{ ref('base_rideshare__payments') }}
+        where version_rank = 1 and disposition = 'quarantined'
+        union
+        select payment_id from {{ ref('int_payments_checked') }}
+        where rejection_rule is not null
+    )
 {%- endmacro %}
 
 {#- Payments whose checked or converted row may have changed since the

@@ -1,13 +1,10 @@
 -- Payments that belong to a warehouse trip, in US dollars at the rate of the
 -- payment's month (UTC month of created_at), with each payment's signed
 -- contribution to revenue: captured +, refunded -, failed 0 (rule 5).
--- Incremental like int_payments_checked; the post-hooks drop payments that
+-- Incremental like int_payments_checked; the post-hook drops payments that
 -- went to quarantine or whose trip left the warehouse.
 {{ config(materialized='incremental', unique_key='payment_id', incremental_strategy='delete+insert',
-    on_schema_change='fail', post_hook=[
-        "{{ delete_quarantined_keys('base_rideshare__payments', ['payment_id']) }}",
-        "{{ delete_keys_where(ref('int_payments_checked'), ['payment_id'], 'rejection_rule is not null') }}"
-    ]) }}
+    on_schema_change='fail', post_hook="{{ delete_payments_no_longer_valid() }}") }}
 -- depends_on: {{ ref('base_rideshare__payments') }}
 -- depends_on: {{ ref('stg_rideshare__payments') }}
 with

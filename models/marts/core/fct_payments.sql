@@ -3,17 +3,14 @@
 -- net contribution), in local currency and USD at the payment month's rate.
 -- Incremental: a build recomputes the payments loaded since the last build
 -- and the payments of trips loaded since then (a trip arriving late makes its
--- payments valid); the post-hooks, as in int_payments_converted_to_usd, drop
+-- payments valid); the post-hook, as in int_payments_converted_to_usd, drops
 -- payments that went to quarantine or whose trip left the warehouse.
 {{ config(
     materialized='incremental',
     unique_key='payment_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook=[
-        "{{ delete_quarantined_keys('base_rideshare__payments', ['payment_id']) }}",
-        "{{ delete_keys_where(ref('int_payments_checked'), ['payment_id'], 'rejection_rule is not null') }}"
-    ]
+    post_hook="{{ delete_payments_no_longer_valid() }}"
 ) }}
 -- depends_on: {{ ref('base_rideshare__payments') }}
 -- depends_on: {{ ref('int_payments_checked') }}
