@@ -1,6 +1,7 @@
 {#- Quarantined rows of one base_rideshare__<table> model in the shape of
     dq_quarantine (rule 2). The raw values are read back from the raw row
-    (export and line locate it) only for the few rows shown here, not carried
+    (load and line locate it, in the
+    base_rideshare__<table>_raw view) only for the few rows shown here, not carried
     through the base models for every row. -#}
 {% macro quarantined_rows(table, key_expression) -%}
     select
@@ -8,11 +9,12 @@
         cast({{ key_expression }} as varchar) as record_key,
         base.rejection_rule as rule,
         base._batch as batch,
+        base._load_id as load_id,
         base._line as line,
         {{ raw_values_json(raw_columns(table), 'raw_row') }} as raw_values
     from {{ ref('base_rideshare__' ~ table) }} as base
-    inner join {{ source('rideshare', table) }} as raw_row
-        on base._batch = raw_row._batch and base._line = raw_row._line
+    inner join {{ ref('base_rideshare__' ~ table ~ '_raw') }} as raw_row
+        on base._load_id = raw_row._load_id and base._line = raw_row._line
     where base.disposition = 'quarantined'
 {%- endmacro %}
 
@@ -24,6 +26,7 @@
         cast({{ key_expression }} as varchar) as record_key,
         checked.rejection_rule as rule,
         base._batch as batch,
+        base._load_id as load_id,
         base._line as line,
         {{ raw_values_json(raw_columns(table), 'raw_row') }} as raw_values
     from {{ ref(checked_model) }} as checked
@@ -33,7 +36,20 @@
             checked.{{ column }} = base.{{ column }} and
             {% endfor -%}
             base.disposition = 'kept'
-    inner join {{ source('rideshare', table) }} as raw_row
-        on base._batch = raw_row._batch and base._line = raw_row._line
+    inner join {{ ref('base_rideshare__' ~ table ~ '_raw') }} as raw_row
+        on base._load_id = raw_row._load_id and base._line = raw_row._line
     where checked.rejection_rule is not null
+{%- endmacro %}
+
+{#- A base_rideshare__<table>_raw view: the raw rows as exported (contract
+    columns) with the load and line that locate them, for dq_quarantine to
+    read a rejected row's values back. A view: only the few rows joined are
+    read. -#}
+{% macro raw_rows_as_exported(table) -%}
+    {{ config(materialized='view') }}
+    select
+        _load_id,
+        _line,
+        {{ raw_columns(table) | join(',\n        ') }}
+    from {{ source('rideshare', table) }}
 {%- endmacro %}

@@ -4,15 +4,15 @@
     [valid_from, valid_to), and valid_to is null for the current version.
     The version key is md5(entity id | updated_at): stable across rebuilds.
     Incremental (the calling model configures it with unique_key = the id):
-    a build rewrites every version of the entities with a row in RAW_TABLE
-    loaded since its last build. -#}
+    a build rewrites every version of the entities whose rows
+    base_rideshare__RAW_TABLE rewrote since its last build. -#}
 {% macro scd2_history(versions_relation, id_column, key_name, attribute_columns, raw_table) -%}
 with
 
 versions as (
     select * from {{ versions_relation }}
     {%- if is_incremental() %}
-        where {{ id_column }} in ({{ raw_keys_loaded_since_last_build(raw_table, id_column) }})
+        where {{ id_column }} in ({{ keys_rebuilt_since_last_build(raw_table, id_column) }})
     {%- endif %}
 ),
 
@@ -52,6 +52,6 @@ select
     valid_from,
     valid_to,
     valid_to is null as is_current,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from bounded
 {%- endmacro %}

@@ -1,7 +1,7 @@
 {#- Data tests of an incremental model (or of a model with meta test_scope:
     latest_build, such as the staging views over the incremental base tables)
     check, on an incremental build, only the rows that build wrote (the newest
-    loaded_through stamp), so a daily build's tests cost in proportion to the
+    build_id stamp), so a daily build's tests cost in proportion to the
     batch. A full refresh (or a first build) stamps every row alike, so it
     tests every row. A test's own `where` config still applies. Overrides
     dbt's get_where_subquery, which wraps the tested model of every generic
@@ -41,6 +41,6 @@
     {%- if flags.FULL_REFRESH -%}
         true
     {%- else -%}
-        loaded_through = (select max(loaded_through) from {{ relation }})
+        build_id = (select max(build_id) from {{ relation }})
     {%- endif -%}
 {%- endmacro %}

@@ -22,13 +22,14 @@
     {{ return(raw_contract().keys() | list) }}
 {%- endmacro %}
 
-{#- Newest version first: by updated_at, then the later export and line, so a
-    resent copy or a same-instant rewrite resolves the same way everywhere.
+{#- Newest version first: by updated_at, then the later load and line, so a
+    resent copy, a same-instant rewrite or a re-delivered correction (a new
+    load of the same export) resolves the same way everywhere.
     Rows with an unparseable updated_at rank after every parseable one. -#}
 {% macro version_rank(key_columns, updated_at='updated_at') -%}
     row_number() over (
         partition by {{ key_columns | join(', ') }}
-        order by {{ updated_at }} desc nulls last, _batch desc, _line desc
+        order by {{ updated_at }} desc nulls last, _load_id desc, _line desc
     )
 {%- endmacro %}
 

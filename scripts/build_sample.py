@@ -3,8 +3,9 @@
 exchange-rate seed under seeds/reference.
 
 The raw seeds are the generator's exports stacked into one file per table,
-each row tagged with its export (`_batch`) and its line in that export's file
-(`_line`), exactly the columns the bulk loader adds. Run it only to change the
+each row tagged with its export (`_batch`), its line in that export's file
+(`_line`), the load time and the load id, exactly the columns the bulk loader
+adds. Run it only to change the
 sample on purpose; the tests recompute every expected figure from the files.
 """
 
@@ -24,8 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def stack_exports(source: Path, seed_dir: Path, loaded_at: dict[str, str]) -> dict[str, int]:
     """One seed CSV per table from all export folders under SOURCE; LOADED_AT
-    gives each export's (simulated) load time."""
+    gives each export's (simulated) load time; exports get load ids 1, 2, ...
+    in name order, as scripts/load_raw.py would hand them out."""
     seed_dir.mkdir(parents=True, exist_ok=True)
+    load_id = {folder.name: n for n, folder in enumerate(export_dirs(source), start=1)}
     counts = {}
     for table in TABLES:
         header = columns(table) + list(LINEAGE_COLUMNS)
@@ -41,7 +44,7 @@ def stack_exports(source: Path, seed_dir: Path, loaded_at: dict[str, str]) -> di
                     reader = csv.reader(fh)
                     next(reader)
                     for line, row in enumerate(reader, start=2):
-                        writer.writerow(row + [folder.name, line, loaded_at[folder.name]])
+                        writer.writerow(row + [folder.name, line, loaded_at[folder.name], load_id[folder.name]])
                         n += 1
         counts[table] = n
     return counts

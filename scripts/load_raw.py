@@ -1,15 +1,26 @@
 #!/usr/bin/env python3
 """Bulk-load raw exports into schema `raw` with the engine's native CSV path.
 
-    python scripts/load_raw.py SOURCE_DIR [--target duckdb|postgres]
+    python scripts/load_raw.py SOURCE_DIR [--target duckdb|postgres] [--redeliver]
 
 Loads every export folder under SOURCE_DIR in name order (or SOURCE_DIR itself
 when it holds the CSV files), appending to raw.<table> with the export's name
-(`_batch`), each row's line in its file (`_line`) and the load time
-(`_loaded_at`). DuckDB reads the files with its own CSV reader, PostgreSQL
-with COPY. Each export is one transaction, logged in raw.load_log (export,
-file, rows, loaded_at); an export already in the log is skipped, so loading
-it again changes nothing.
+(`_batch`), each row's line in its file (`_line`), the load time
+(`_loaded_at`) and the load's id (`_load_id`). DuckDB reads the files with its
+own CSV reader, PostgreSQL with COPY.
+
+Each export is one transaction, logged in raw.load_log (load_id, export, file,
+rows, bytes, sha256, loaded_at). Loads are serialised: on PostgreSQL each
+export's transaction takes an advisory lock first, on DuckDB the file admits
+one writer and a second loader waits for it. The load id is handed out inside
+that lock, so ids grow in commit order whatever the clocks say: the
+incremental models track load ids, never load times.
+
+An export's identity is its content. An export whose name is in the log with
+the same files (name, size, SHA-256) is skipped and says so; one whose content
+differs stops with exit 1 naming the files that differ, unless --redeliver is
+given: then it is appended as a new load (a correction) and latest-version-wins
+does the rest.
 
 A file that breaks the contract (missing, extra or renamed columns, invalid
 UTF-8, a truncated line, a value of the wrong type in a typed column, an empty
@@ -23,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import os
 import re
@@ -36,7 +48,12 @@ from pathlib import Path
 from raw_contract import LINEAGE_COLUMNS, TABLES, columns, export_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
-LOG_DDL = "create table if not exists raw.load_log (export varchar, file varchar, rows bigint, loaded_at timestamp)"
+LOG_COLUMNS = {"export": "varchar", "file": "varchar", "rows": "bigint", "loaded_at": "timestamp",
+               "load_id": "bigint", "bytes": "bigint", "sha256": "varchar"}
+# one key for every loader of every database: loads are serialised
+LOCK_KEY = 7_402_190_561
+# how long a DuckDB loader waits for another process to release the file
+LOCK_WAIT_SECONDS = float(os.environ.get("LOAD_RAW_LOCK_WAIT", "600"))
 
 
 class LoadError(Exception):
@@ -50,10 +67,38 @@ def pg_type(raw_type: str) -> str:
     return {"varchar": "text", "timestamp": "timestamp"}.get(raw_type, raw_type)
 
 
-def table_ddl(table: str, postgres: bool) -> str:
+def table_ddl(table: str, postgres: bool) -> list[str]:
+    """Create raw.TABLE, and add lineage columns a table of an older release lacks."""
     cols = {**TABLES[table], **LINEAGE_COLUMNS}
     body = ", ".join(f"{c} {pg_type(t) if postgres else t}" for c, t in cols.items())
-    return f"create table if not exists raw.{table} ({body})"
+    return [f"create table if not exists raw.{table} ({body})"] + [
+        f"alter table raw.{table} add column if not exists {c} {pg_type(t) if postgres else t}"
+        for c, t in LINEAGE_COLUMNS.items()]
+
+
+def log_ddl(postgres: bool) -> list[str]:
+    body = ", ".join(f"{c} {pg_type(t) if postgres else t}" for c, t in LOG_COLUMNS.items())
+    return [f"create table if not exists raw.load_log ({body})"] + [
+        f"alter table raw.load_log add column if not exists {c} {pg_type(t) if postgres else t}"
+        for c, t in LOG_COLUMNS.items()]
+
+
+def fingerprint(path: Path) -> tuple[int, str]:
+    """(size in bytes, SHA-256 hex digest) of one export file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(chunk)
+    return path.stat().st_size, digest.hexdigest()
+
+
+def content_changes(logged: dict[str, tuple[int, str]], current: dict[str, tuple[int, str]]) -> list[str]:
+    """How an export's files differ from what the log holds for its latest
+    load: 'changed X', 'added X', 'removed X'; empty when byte-identical."""
+    out = [f"changed {f}" for f in sorted(current) if f in logged and logged[f] != current[f]]
+    out += [f"added {f}" for f in sorted(current) if f not in logged]
+    out += [f"removed {f}" for f in sorted(logged) if f not in current]
+    return out
 
 
 def count_lines(path: Path) -> int:
@@ -100,21 +145,46 @@ def engine_error(path: Path, exc: Exception) -> LoadError:
 
 
 class DuckDBTarget:
+    """The DuckDB warehouse file. DuckDB admits one writing process per file,
+    which serialises loads (and loads with builds); a loader that finds the
+    file taken waits up to LOAD_RAW_LOCK_WAIT seconds, then stops with a
+    message rather than a traceback."""
+
     def __init__(self) -> None:
         import duckdb
 
         self.duckdb = duckdb
-        self.con = duckdb.connect(os.environ.get("WAREHOUSE_DUCKDB_PATH", str(ROOT / "warehouse.duckdb")))
+        path = os.environ.get("WAREHOUSE_DUCKDB_PATH", str(ROOT / "warehouse.duckdb"))
+        self.con = self.connect(path)
         # a checkpoint per export would rewrite the growing tables each time;
         # commits stay durable through the WAL and one checkpoint ends the run
         self.con.execute("set checkpoint_threshold = '16GB'")
         self.con.execute("create schema if not exists raw")
         for table in TABLES:
-            self.con.execute(table_ddl(table, postgres=False))
-        self.con.execute(LOG_DDL)
+            for ddl in table_ddl(table, postgres=False):
+                self.con.execute(ddl)
+        for ddl in log_ddl(postgres=False):
+            self.con.execute(ddl)
 
-    def loaded(self) -> set[str]:
-        return {r[0] for r in self.con.execute("select distinct export from raw.load_log").fetchall()}
+    def connect(self, path: str):
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        told = False
+        while True:
+            try:
+                return self.duckdb.connect(path)
+            except self.duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise LoadError(Path(path), None, str(exc).splitlines()[0]) from None
+                if time.monotonic() >= deadline:
+                    raise LoadError(Path(path), None, "another process (a load or a dbt build) holds the "
+                                    f"warehouse file; gave up after {LOCK_WAIT_SECONDS:.0f}s") from None
+                if not told:
+                    print(f"load_raw: waiting for another process to release {path}", file=sys.stderr)
+                    told = True
+                time.sleep(0.5)
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        return self.con.execute(sql, params or []).fetchall()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -126,45 +196,56 @@ class DuckDBTarget:
             raise
         self.con.execute("commit")
 
-    def load(self, path: Path, table: str, export: str, loaded_at: datetime) -> int:
+    def lock(self) -> None:
+        """Nothing to take: this process is the file's only writer."""
+
+    def load(self, path: Path, table: str, export: str, loaded_at: datetime, load_id: int) -> int:
         types = ", ".join(f"'{c}': '{t}'" for c, t in TABLES[table].items())
         sql = f"""
             insert into raw.{table}
-            select *, ? as _batch, cast(row_number() over () + 1 as integer) as _line, ? as _loaded_at
+            select *, ? as _batch, cast(row_number() over () + 1 as integer) as _line, ? as _loaded_at,
+                ? as _load_id
             from read_csv(?, header = true, columns = {{{types}}}, auto_detect = false, delim = ',',
                           quote = '"', escape = '"', strict_mode = true, encoding = 'utf-8')"""
         try:
-            return self.con.execute(sql, [export, loaded_at, str(path)]).fetchone()[0]
+            return self.con.execute(sql, [export, loaded_at, load_id, str(path)]).fetchone()[0]
         except self.duckdb.Error as exc:
             raise engine_error(path, exc) from None
 
-    def log(self, export: str, file: str, rows: int, loaded_at: datetime) -> None:
-        self.con.execute("insert into raw.load_log values (?, ?, ?, ?)", [export, file, rows, loaded_at])
-
 
 class PostgresTarget:
+    """A PostgreSQL database: each export's transaction first takes a
+    transaction-level advisory lock, so concurrent loaders queue and each
+    hands out its load id only once the previous load has committed."""
+
     def __init__(self) -> None:
         import psycopg2
 
         self.psycopg2 = psycopg2
         self.con = psycopg2.connect("")  # libpq reads PGHOST, PGPORT, ... itself
         with self.con, self.con.cursor() as cur:
+            cur.execute("select pg_advisory_xact_lock(%s)", [LOCK_KEY])  # DDL races another loader's
             cur.execute("create schema if not exists raw")
             for table in TABLES:
-                cur.execute(table_ddl(table, postgres=True))
-            cur.execute(LOG_DDL)
+                for ddl in table_ddl(table, postgres=True):
+                    cur.execute(ddl)
+            for ddl in log_ddl(postgres=True):
+                cur.execute(ddl)
 
-    def loaded(self) -> set[str]:
-        with self.con, self.con.cursor() as cur:
-            cur.execute("select distinct export from raw.load_log")
-            return {r[0] for r in cur.fetchall()}
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with self.con.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), params or [])
+            return cur.fetchall()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self.con:  # commits on success, rolls back on any error
             yield
 
-    def load(self, path: Path, table: str, export: str, loaded_at: datetime) -> int:
+    def lock(self) -> None:
+        self.query("select pg_advisory_xact_lock(?)", [LOCK_KEY])
+
+    def load(self, path: Path, table: str, export: str, loaded_at: datetime, load_id: int) -> int:
         cols = TABLES[table]
         stage = f"stage_{table}"
         with self.con.cursor() as cur:
@@ -176,50 +257,86 @@ class PostgresTarget:
                                     "with (format csv, header true, encoding 'UTF8')", fh)
             except self.psycopg2.Error as exc:
                 raise engine_error(path, exc) from None
-            cur.execute(f"insert into raw.{table} select {', '.join(cols)}, %s, cast(_row + 1 as integer), %s "
-                        f"from {stage} order by _row", [export, loaded_at])
+            cur.execute(f"insert into raw.{table} select {', '.join(cols)}, %s, cast(_row + 1 as integer), %s, %s "
+                        f"from {stage} order by _row", [export, loaded_at, load_id])
             rows = cur.rowcount
             cur.execute(f"drop table {stage}")
             return rows
 
-    def log(self, export: str, file: str, rows: int, loaded_at: datetime) -> None:
-        with self.con.cursor() as cur:
-            cur.execute("insert into raw.load_log values (%s, %s, %s, %s)", [export, file, rows, loaded_at])
+
+def logged_files(db: DuckDBTarget | PostgresTarget, export: str) -> dict[str, tuple[int, str]] | None:
+    """Files of the newest load of EXPORT as the log records them, or None
+    when the export was never loaded."""
+    rows = db.query("select file, bytes, sha256 from raw.load_log where export = ? and load_id = "
+                    "(select max(load_id) from raw.load_log where export = ?)", [export, export])
+    if not rows:
+        # a log written before load ids existed: the name alone identifies it
+        legacy = db.query("select file from raw.load_log where export = ?", [export])
+        return {f: (-1, "") for (f,) in legacy} if legacy else None
+    return {f: (n, digest) for f, n, digest in rows}
 
 
-def load_all(source: Path, target: str, quiet: bool = False) -> dict[str, int]:
-    """Load every export under SOURCE; returns rows loaded per table."""
+def next_load_id(db: DuckDBTarget | PostgresTarget) -> int:
+    """One more than any load id handed out, read under the loaders' lock. A
+    database seeded with the sample has load ids in raw but none in the log."""
+    (logged,) = db.query("select max(load_id) from raw.load_log")[0]
+    if logged is None:
+        seeded = " union all ".join(f"select max(_load_id) as id from raw.{t}" for t in TABLES)
+        (logged,) = db.query(f"select coalesce(max(id), 0) from ({seeded}) as ids")[0]
+    return int(logged) + 1
+
+
+def load_all(source: Path, target: str, quiet: bool = False, redeliver: bool = False) -> dict[str, int]:
+    """Load every export under SOURCE, each in its own transaction.
+
+    Returns rows loaded per table (table name -> rows). Raises LoadError for a
+    missing folder, a file outside the contract, a bad file (FILE:LINE), an
+    export already loaded with other content (unless REDELIVER), or a
+    DuckDB file another process keeps past LOAD_RAW_LOCK_WAIT."""
     if not source.is_dir():
         raise LoadError(source, None, "export folder not found")
     exports = export_dirs(source)
     if not exports:
         raise LoadError(source, None, "no export folders and no CSV files")
     db = PostgresTarget() if target == "postgres" else DuckDBTarget()
-    done = db.loaded()
     totals = dict.fromkeys(TABLES, 0)
     for folder in exports:
-        if folder.name in done:
-            if not quiet:
-                print(f"{folder.name}: already loaded, skipped")
-            continue
         files = [(folder / f"{t}.csv", t) for t in TABLES if (folder / f"{t}.csv").exists()]
         unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
         if unknown:
             raise LoadError(folder / unknown[0], None, "not a file of the raw contract")
         for path, table in files:
             check_file(path, table)
-        loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        prints = {path.name: fingerprint(path) for path, _ in files}
         started = time.perf_counter()
         with db.transaction():
+            db.lock()
+            # decided under the lock: a concurrent loader may have just loaded it
+            logged = logged_files(db, folder.name)
+            if logged is not None:
+                changes = content_changes(logged, prints)
+                if not changes:
+                    if not quiet:
+                        print(f"{folder.name}: already loaded (same content), skipped")
+                    continue
+                if not redeliver:
+                    raise LoadError(folder, None, f"export {folder.name} was already loaded with other content "
+                                    f"({'; '.join(changes)}); load it as a correction with --redeliver")
+            load_id = next_load_id(db)
+            loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
             counts = {}
             for path, table in files:
-                counts[table] = db.load(path, table, folder.name, loaded_at)
-                db.log(folder.name, path.name, counts[table], loaded_at)
+                counts[table] = db.load(path, table, folder.name, loaded_at, load_id)
+                size, digest = prints[path.name]
+                db.query("insert into raw.load_log (load_id, export, file, rows, bytes, sha256, loaded_at) "
+                         "values (?, ?, ?, ?, ?, ?, ?) returning load_id",
+                         [load_id, folder.name, path.name, counts[table], size, digest, loaded_at])
         for table, n in counts.items():
             totals[table] += n
         if not quiet:
-            print(f"{folder.name}: {sum(counts.values())} rows in {time.perf_counter() - started:.1f}s "
-                  f"({', '.join(f'{t} {n}' for t, n in counts.items())})")
+            kind = "re-delivered, loaded as a correction" if logged is not None else "loaded"
+            print(f"{folder.name}: {kind} as load {load_id}: {sum(counts.values())} rows in "
+                  f"{time.perf_counter() - started:.1f}s ({', '.join(f'{t} {n}' for t, n in counts.items())})")
     return totals
 
 
@@ -227,10 +344,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source_dir", type=Path, help="folder of export folders, or one export folder")
     parser.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb")
+    parser.add_argument("--redeliver", action="store_true",
+                        help="load an export whose name is already loaded but whose files differ, as a correction")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
     args = parser.parse_args(argv)
     try:
-        load_all(args.source_dir, args.target, args.quiet)
+        load_all(args.source_dir, args.target, args.quiet, args.redeliver)
     except LoadError as exc:
         print(f"load_raw: error: {exc}", file=sys.stderr)
         return 1

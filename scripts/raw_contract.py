@@ -11,9 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 # Lineage columns added to every raw table: the export folder a row came
-# from, its line number in that export's file (header = line 1) and when the
-# export was loaded (UTC; what source freshness measures).
-LINEAGE_COLUMNS: dict[str, str] = {"_batch": "varchar", "_line": "integer", "_loaded_at": "timestamp"}
+# from, its line number in that export's file (header = line 1), when the
+# export was loaded (UTC; what source freshness measures) and the load's id
+# (raw.load_log.load_id: handed out under the loaders' lock inside the load's
+# own transaction, so ids grow in commit order; what change detection uses).
+LINEAGE_COLUMNS: dict[str, str] = {"_batch": "varchar", "_line": "integer", "_loaded_at": "timestamp",
+                                   "_load_id": "bigint"}
 
 TABLES: dict[str, dict[str, str]] = {
     "cities": {

@@ -3,25 +3,25 @@
 -- a completion by ended_at, a rider's rating by rated_at, revenue by the
 -- payment's created_at. The ML features sum these over days before the
 -- feature date only.
--- Incremental: a build recomputes the driver-days touched by raw rows loaded
--- since the last one (see driver_days_touched_since_last_build); a touched
--- day left without events is written with event_count 0 and then deleted.
+-- Incremental: a build deletes and rewrites the driver-days
+-- int_driver_day_changes logged since its last one (a day left without
+-- events is deleted and not rewritten).
 {{ config(
     materialized='incremental',
     unique_key=['driver_id', 'activity_date'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="delete from {{ this }} where event_count = 0"
+    pre_hook="{{ delete_changed(['driver_id', 'activity_date'], driver_days_changed_since_last_build()) }}"
 ) }}
--- depends_on: {{ ref('base_rideshare__trips') }}
--- depends_on: {{ ref('base_rideshare__payments') }}
--- depends_on: {{ ref('base_rideshare__ratings') }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch and the pre-hook only. #}
+-- depends_on: {{ ref('int_driver_day_changes') }}
 
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ driver_days_touched_since_last_build() }}
+        {{ driver_days_changed_since_last_build() }}
     ),
 
 {% endif -%}
@@ -147,21 +147,6 @@ unioned as (
         net_revenue_usd,
         event_count
     from paid
-    {% if is_incremental() -%}
-        -- every touched day gets a row, so one that lost its events is replaced
-        union all
-        select
-            driver_id,
-            activity_date,
-            0 as trips_requested,
-            0 as trips_cancelled_by_driver,
-            0 as trips_completed,
-            0 as ratings_received,
-            0 as stars_received,
-            0 as net_revenue_usd,
-            0 as event_count
-        from touched
-    {%- endif %}
 )
 
 select
@@ -174,6 +159,6 @@ select
     sum(stars_received) as stars_received,
     cast(sum(net_revenue_usd) as decimal(16, 2)) as net_revenue_usd,
     sum(event_count) as event_count,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from unioned
 group by driver_id, activity_date

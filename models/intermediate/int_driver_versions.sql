@@ -3,6 +3,9 @@
 {{ config(materialized='incremental', unique_key='driver_id', incremental_strategy='delete+insert',
     on_schema_change='fail',
     post_hook="{{ delete_keys_missing_from(ref('stg_rideshare__driver_versions'), 'driver_id') }}") }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch only. #}
+-- depends_on: {{ ref('base_rideshare__drivers') }}
 {{ scd2_history(
     ref('stg_rideshare__driver_versions'),
     'driver_id',

@@ -1,23 +1,25 @@
 -- Payments that belong to a warehouse trip, in US dollars at the rate of the
 -- payment's month (UTC month of created_at), with each payment's signed
 -- contribution to revenue: captured +, refunded -, failed 0 (rule 5).
--- Incremental like int_payments_checked; the post-hook drops payments that
--- went to quarantine or whose trip left the warehouse.
+-- Incremental: a build deletes and rewrites the payments of the trips
+-- int_trip_changes logged since its last one (every trip any version of a
+-- changed payment named is logged, so a payment that moved or left goes).
 {{ config(materialized='incremental', unique_key='payment_id', incremental_strategy='delete+insert',
-    on_schema_change='fail', post_hook="{{ delete_payments_no_longer_valid() }}") }}
--- depends_on: {{ ref('base_rideshare__payments') }}
--- depends_on: {{ ref('stg_rideshare__payments') }}
+    on_schema_change='fail', pre_hook="{{ delete_changed(['trip_id'], trips_changed_since_last_build()) }}") }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch and the pre-hook only. #}
+-- depends_on: {{ ref('int_trip_changes') }}
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ payments_touched_since_last_build() }}
+        {{ trips_changed_since_last_build() }}
     ),
 
 {% endif -%}
 payments as (
     select * from {{ ref('int_payments_checked') }}
-    {{ where_touched('payment_id') }}
+    {{ where_touched('trip_id') }}
 ),
 
 rates as (
@@ -50,7 +52,7 @@ converted as (
             when 'refunded' then -1
             else 0
         end as revenue_sign,
-        cast({{ raw_watermark() }} as timestamp) as loaded_through
+        {{ current_build_id() }} as build_id
     from valid_payments
     left join rates
         on

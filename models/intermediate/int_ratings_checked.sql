@@ -1,19 +1,18 @@
 -- Latest valid ratings with the cross-table rule applied: a rating must
 -- belong to a trip that is in the warehouse (rule 2).
--- Incremental: a build rewrites the ratings of trips with a raw trip or rating
--- row loaded since the last one; the post-hook drops ratings whose newest
--- version is quarantined.
+-- Incremental: a build deletes and rewrites the ratings of the trips
+-- int_trip_changes logged since its last one.
 {{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_quarantined_keys('base_rideshare__ratings', ['trip_id', 'rated_by']) }}") }}
--- depends_on: {{ ref('base_rideshare__ratings') }}
+    pre_hook="{{ delete_changed(['trip_id'], trips_changed_since_last_build()) }}") }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch and the pre-hook only. #}
+-- depends_on: {{ ref('int_trip_changes') }}
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
-        union
-        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
+        {{ trips_changed_since_last_build() }}
     ),
 
 {% endif -%}
@@ -34,6 +33,6 @@ select
     ratings.updated_at,
     ratings._batch,
     {{ trip_reference_rule('trip_references') }} as rejection_rule,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from ratings
 left join trip_references on ratings.trip_id = trip_references.trip_id

@@ -1,18 +1,17 @@
 -- The stars each side gave, one row per warehouse trip (null when that side
 -- did not rate).
--- Incremental: a build rewrites the trips with a raw trip or rating row loaded
--- since the last one; the post-hook drops trips whose newest version went to
--- quarantine.
+-- Incremental: a build deletes and rewrites the trips int_trip_changes logged
+-- since its last one.
 {{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
-    on_schema_change='fail', post_hook="{{ delete_quarantined_keys('base_rideshare__trips', ['trip_id']) }}") }}
--- depends_on: {{ ref('base_rideshare__trips') }}
+    on_schema_change='fail', pre_hook="{{ delete_changed(['trip_id'], trips_changed_since_last_build()) }}") }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch and the pre-hook only. #}
+-- depends_on: {{ ref('int_trip_changes') }}
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
-        union
-        {{ raw_keys_loaded_since_last_build('ratings', 'trip_id') }}
+        {{ trips_changed_since_last_build() }}
     ),
 
 {% endif -%}
@@ -30,7 +29,7 @@ select
     trips.trip_id,
     max(case when ratings.rated_by = 'rider' then ratings.stars end) as rider_stars,
     max(case when ratings.rated_by = 'driver' then ratings.stars end) as driver_stars,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from trips
 left join ratings on trips.trip_id = ratings.trip_id and ratings.rejection_rule is null
 where trips.is_in_warehouse

@@ -1,18 +1,17 @@
 -- Net revenue and tips per warehouse trip: captured minus refunded, failed
 -- excluded (rule 5); zero for a trip without a valid payment.
--- Incremental: a build rewrites the trips with a raw row loaded since the last
--- one and every trip any version of a newly loaded payment names; the
--- post-hook drops trips whose newest version went to quarantine.
+-- Incremental: a build deletes and rewrites the trips int_trip_changes logged
+-- since its last one.
 {{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
-    on_schema_change='fail', post_hook="{{ delete_quarantined_keys('base_rideshare__trips', ['trip_id']) }}") }}
--- depends_on: {{ ref('base_rideshare__trips') }}
+    on_schema_change='fail', pre_hook="{{ delete_changed(['trip_id'], trips_changed_since_last_build()) }}") }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch and the pre-hook only. #}
+-- depends_on: {{ ref('int_trip_changes') }}
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
-        union
-        {{ trips_of_payments_loaded_since_last_build() }}
+        {{ trips_changed_since_last_build() }}
     ),
 
 {% endif -%}
@@ -33,7 +32,7 @@ select
     cast(coalesce(sum(payments.net_tip_local), 0) as decimal(14, 2)) as tip_local,
     cast(coalesce(sum(payments.net_tip_usd), 0) as decimal(14, 2)) as tip_usd,
     count(payments.payment_id) as payment_count,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from trips
 left join payments on trips.trip_id = payments.trip_id
 where trips.is_in_warehouse

@@ -1,19 +1,23 @@
 -- Each trip with the driver and rider versions valid when it was requested
 -- (point in time, rule 4) and the city it maps to; ids that match no version
 -- point at the unknown member '-1' (rule 3).
--- Incremental: a build rewrites the trips with a raw row loaded since the last
--- one and every trip of a driver, rider or city with a new version; the
--- post-hook drops trips whose newest version went to quarantine.
+-- Incremental: a build deletes and rewrites the trips int_trip_changes logged
+-- since its last one and its trips of a driver, rider or city with a version
+-- base_rideshare__* rewrote since (a trip whose newest version went to
+-- quarantine is not rewritten).
 {{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
-    on_schema_change='fail', post_hook="{{ delete_quarantined_keys('base_rideshare__trips', ['trip_id']) }}") }}
--- depends_on: {{ ref('base_rideshare__trips') }}
+    on_schema_change='fail', pre_hook="{{ delete_changed(['trip_id'], trips_changed_or_reversioned_since_last_build()) }}") }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    these are read by the incremental branch and the pre-hook only. #}
+-- depends_on: {{ ref('int_trip_changes') }}
+-- depends_on: {{ ref('base_rideshare__drivers') }}
+-- depends_on: {{ ref('base_rideshare__riders') }}
+-- depends_on: {{ ref('base_rideshare__cities') }}
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ raw_keys_loaded_since_last_build('trips', 'trip_id') }}
-        union
-        {{ trips_of_dimensions_loaded_since_last_build() }}
+        {{ trips_changed_or_reversioned_since_last_build() }}
     ),
 
 {% endif -%}
@@ -53,7 +57,7 @@ select
     trips.fare_amount,
     trips.currency,
     trips.updated_at,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from trips
 left join driver_versions
     on

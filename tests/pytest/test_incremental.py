@@ -2,7 +2,7 @@
 after each one gives the same marts as a full refresh of the same raw data,
 on both engines; a build with nothing new changes nothing.
 
-`loaded_through` (the load watermark each fact row was written with) is the
+`build_id` (the load watermark each fact row was written with) is the
 one column that legitimately differs between the two histories."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def check_sequence(exports: list[Path], incremental: Side, full: Side) -> None:
     full.dbt("run", "--full-refresh")
     refreshed = full.marts()
     assert sum(sum(rows.values()) for _, rows in refreshed.values()) > 1000
-    assert differences(drop_column(settled, "loaded_through"), drop_column(refreshed, "loaded_through")) == []
+    assert differences(drop_column(settled, "build_id"), drop_column(refreshed, "build_id")) == []
 
 
 @pytest.mark.parametrize("seed,batches", SEQUENCES["duckdb"])

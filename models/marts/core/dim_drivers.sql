@@ -9,7 +9,7 @@ with
 versions as (
     select * from {{ ref('int_driver_versions') }}
     {% if is_incremental() -%}
-        where loaded_through > {{ previous_watermark() }}
+        where build_id > {{ previous_build_id() }}
     {%- endif %}
 ),
 
@@ -79,5 +79,5 @@ select
     cast(valid_from as timestamp) as valid_from,
     cast(valid_to as timestamp) as valid_to,
     cast(is_current as boolean) as is_current,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from unioned

@@ -1,31 +1,29 @@
--- depends_on: {{ ref('stg_rideshare__payments') }}
 -- One row per payment of a warehouse trip (failed ones included, with zero
 -- net contribution), in local currency and USD at the payment month's rate.
--- Incremental: a build recomputes the payments loaded since the last build
--- and the payments of trips loaded since then (a trip arriving late makes its
--- payments valid); the post-hook, as in int_payments_converted_to_usd, drops
--- payments that went to quarantine or whose trip left the warehouse.
+-- Incremental: a build deletes and rewrites the payments of the trips
+-- int_trip_changes logged since its last one, as int_payments_converted_to_usd.
 {{ config(
     materialized='incremental',
     unique_key='payment_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_payments_no_longer_valid() }}"
+    pre_hook="{{ delete_changed(['trip_id'], trips_changed_since_last_build()) }}"
 ) }}
--- depends_on: {{ ref('base_rideshare__payments') }}
--- depends_on: {{ ref('int_payments_checked') }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch and the pre-hook only. #}
+-- depends_on: {{ ref('int_trip_changes') }}
 
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ payments_touched_since_last_build() }}
+        {{ trips_changed_since_last_build() }}
     ),
 
 {% endif -%}
 payments as (
     select * from {{ ref('int_payments_converted_to_usd') }}
-    {{ where_touched('payment_id') }}
+    {{ where_touched('trip_id') }}
 )
 
 select
@@ -44,5 +42,5 @@ select
     cast(net_amount_usd as decimal(14, 2)) as net_amount_usd,
     cast(created_at as timestamp) as created_at,
     cast(updated_at as timestamp) as source_updated_at,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from payments

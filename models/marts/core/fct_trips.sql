@@ -1,25 +1,25 @@
 -- One row per trip in the warehouse: times, local date and hour, measures,
 -- fare, net revenue and tips in local currency and USD, both sides' ratings.
--- Incremental: a build recomputes only the trips touched by raw rows loaded
--- since the last build (the trip itself, any version of its payments, its
--- ratings, and every trip of a driver, rider or city with a new version); the
--- post-hook drops trips whose newest version went to quarantine.
+-- Incremental: a build deletes and rewrites the trips int_trip_changes logged
+-- since its last one and those int_trips_versioned rewrote since (new
+-- driver, rider or city versions); a trip whose newest version went to
+-- quarantine is not rewritten.
 {{ config(
     materialized='incremental',
     unique_key='trip_id',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    post_hook="{{ delete_quarantined_keys('base_rideshare__trips', ['trip_id']) }}"
+    pre_hook="{{ delete_changed(['trip_id'], fact_trips_changed_since_last_build()) }}"
 ) }}
--- depends_on: {{ ref('base_rideshare__trips') }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch and the pre-hook only. #}
+-- depends_on: {{ ref('int_trip_changes') }}
 
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ trips_touched_since_last_build() }}
-        union
-        {{ trips_of_dimensions_loaded_since_last_build() }}
+        {{ fact_trips_changed_since_last_build() }}
     ),
 
 {% endif -%}
@@ -81,7 +81,7 @@ select
     cast(ratings.rider_stars as integer) as rider_stars,
     cast(ratings.driver_stars as integer) as driver_stars,
     cast(localized.updated_at as timestamp) as source_updated_at,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from localized
 left join revenue on localized.trip_id = revenue.trip_id
 left join ratings on localized.trip_id = ratings.trip_id

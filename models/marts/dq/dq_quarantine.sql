@@ -26,6 +26,7 @@ select
     cast(record_key as varchar) as record_key,
     cast(rule as varchar) as rule,
     cast(batch as varchar) as batch,
+    cast(load_id as bigint) as load_id,
     cast(line as integer) as line,
     cast(raw_values as varchar) as raw_values
 from quarantined

@@ -10,6 +10,7 @@ raw_rows as (
         select
             '{{ table }}' as source_table,
             _batch as batch,
+            _load_id as load_id,
             _line as line,
             rejection_rule
         from {{ ref('base_rideshare__' ~ table) }}
@@ -30,7 +31,7 @@ judged as (
     left join quarantine
         on
             raw_rows.source_table = quarantine.source_table
-            and raw_rows.batch = quarantine.batch
+            and raw_rows.load_id = quarantine.load_id
             and raw_rows.line = quarantine.line
 ),
 

@@ -10,25 +10,27 @@
 -- when the grid's first day moved), continuing the totals from the last
 -- unchanged day. A driver with a new version is rewritten whole: the
 -- pre-hook first deletes their rows (their grid may have shrunk or gone);
--- the post-hook drops days outside the grid's date range.
+-- the post-hook drops days outside the grid's date range and drivers gone
+-- from dim_drivers (every version quarantined).
 {{ config(
     materialized='incremental',
     unique_key=['driver_id', 'feature_date'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}
-        delete from {{ this }}
-        where driver_id in ({{ raw_keys_loaded_since_last_build('drivers', 'driver_id') }})
-    {% endif %}",
+    pre_hook="{{ delete_changed(['driver_id'], drivers_rewritten_since_last_build()) }}",
     post_hook="
-        delete from {{ this }}
+        delete from {{ this }} as features
         where
-            feature_date < (select min(activity_date) from {{ ref('int_driver_daily_activity') }})
-            or feature_date > (select max(activity_date) + 1 from {{ ref('int_driver_daily_activity') }})"
+            features.feature_date < (select min(activity_date) from {{ ref('int_driver_daily_activity') }})
+            or features.feature_date > (select max(activity_date) + 1 from {{ ref('int_driver_daily_activity') }})
+            or not exists (
+                select 1 from {{ ref('dim_drivers') }} as drivers
+                where drivers.driver_id = features.driver_id
+            )"
 ) }}
--- depends_on: {{ ref('base_rideshare__trips') }}
--- depends_on: {{ ref('base_rideshare__payments') }}
--- depends_on: {{ ref('base_rideshare__ratings') }}
+{#- dbt records refs when it parses a model, where is_incremental() is false:
+    this one is read by the incremental branch only. #}
+-- depends_on: {{ ref('int_driver_day_changes') }}
 
 {#- each daily measure and the mart column holding its lifetime total -#}
 {%- set lifetime_columns = {
@@ -90,7 +92,7 @@ feature_range as (
     ),
 
     touched_days as (
-        {{ driver_days_touched_since_last_build() }}
+        {{ driver_days_changed_since_last_build() }}
     ),
 
     rewrite_candidates as (
@@ -102,7 +104,7 @@ feature_range as (
         select
             driver_id,
             cast('1900-01-01' as date) as from_date
-        from ({{ raw_keys_loaded_since_last_build('drivers', 'driver_id') }}) as new_versions
+        from ({{ drivers_rewritten_since_last_build() }}) as new_versions
         union all
         select
             signups.driver_id,
@@ -322,5 +324,5 @@ select
     cast(ratings_received_lifetime as bigint) as ratings_received_lifetime,
     cast(stars_received_lifetime as bigint) as stars_received_lifetime,
     cast(net_revenue_usd_lifetime as decimal(18, 2)) as net_revenue_usd_lifetime,
-    cast({{ raw_watermark() }} as timestamp) as loaded_through
+    {{ current_build_id() }} as build_id
 from as_of_version

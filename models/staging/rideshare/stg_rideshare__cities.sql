@@ -13,6 +13,6 @@ select
     launched_on,
     updated_at,
     _batch,
-    loaded_through
+    build_id
 from cities
 where disposition = 'kept'

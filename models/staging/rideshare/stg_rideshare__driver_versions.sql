@@ -19,6 +19,6 @@ select
     status,
     signed_up_at,
     _batch,
-    loaded_through
+    build_id
 from drivers
 where disposition = 'kept'

@@ -15,6 +15,6 @@ select
     created_at,
     updated_at,
     _batch,
-    loaded_through
+    build_id
 from payments
 where disposition = 'kept'

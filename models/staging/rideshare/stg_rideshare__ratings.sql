@@ -11,6 +11,6 @@ select
     rated_at,
     updated_at,
     _batch,
-    loaded_through
+    build_id
 from ratings
 where disposition = 'kept'

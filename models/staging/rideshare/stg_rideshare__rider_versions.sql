@@ -15,6 +15,6 @@ select
     is_business_text = 'true' as is_business,
     signed_up_at,
     _batch,
-    loaded_through
+    build_id
 from riders
 where disposition = 'kept'

@@ -20,6 +20,6 @@ select
     currency,
     updated_at,
     _batch,
-    loaded_through
+    build_id
 from trips
 where disposition = 'kept'
