@@ -33,9 +33,16 @@
     select nextval('ops.dbt_build_id_seq'), '{{ invocation_id }}', cast(current_timestamp at time zone 'UTC' as timestamp);
 {%- endmacro %}
 
-{#- The newest build that wrote the current model's table (0 when empty). -#}
+{#- The newest build that wrote the current model's table (0 when empty),
+    read once when the model is compiled, before its pre-hook deletes the
+    changed keys: the hook and the model then see the same changes. -#}
 {% macro previous_build_id() -%}
-    (select coalesce(max(build_id), 0) from {{ this }})
+    {%- if execute and is_incremental() -%}
+        {%- set result = run_query('select coalesce(max(build_id), 0) from ' ~ this) -%}
+        cast({{ result.columns[0].values()[0] }} as bigint)
+    {%- else -%}
+        cast(0 as bigint)
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The raw rows a base model ranks. A full build reads them all; an
@@ -155,13 +162,15 @@
 {%- endmacro %}
 
 {#- For int_trips_versioned: the trips int_trip_changes logged since its last
-    build, and its own trips whose driver, rider or city has a version
-    rewritten since (their point-in-time version or timezone may differ). -#}
+    build, and the kept trips whose driver, rider or city has a version
+    rewritten since (their point-in-time version or timezone may differ).
+    Read from staging, not from the model's own table, which the pre-hook
+    has already thinned when the model's select runs. -#}
 {% macro trips_changed_or_reversioned_since_last_build() -%}
     {{ trips_changed_since_last_build() }}
     {% for table, key in [('drivers', 'driver_id'), ('riders', 'rider_id'), ('cities', 'city_id')] -%}
         union
-        select trip_id from {{ this }}
+        select trip_id from {{ ref('stg_rideshare__trips') }}
         where {{ key }} in ({{ keys_rebuilt_since_last_build(table, key) }})
     {% endfor %}
 {%- endmacro %}

@@ -30,14 +30,16 @@ trips as (
         trip_id,
         driver_id,
         status,
-        is_completed,
+        status = 'completed' as is_completed,
         cast(requested_at as date) as requested_date,
         cast(ended_at as date) as ended_date
-    from {{ ref('fct_trips') }}
+    -- the trips of fct_trips, before localisation
+    from {{ ref('int_trips_versioned') }}
 ),
 
 payments as (
-    select * from {{ ref('fct_payments') }}
+    -- the payments of fct_payments
+    select * from {{ ref('int_payments_converted_to_usd') }}
     where true {{ and_day_touched('cast(created_at as date)') }}
 ),
 

@@ -2,8 +2,8 @@
 after each one gives the same marts as a full refresh of the same raw data,
 on both engines; a build with nothing new changes nothing.
 
-`build_id` (the load watermark each fact row was written with) is the
-one column that legitimately differs between the two histories."""
+`build_id` (the build that last wrote each row) is the one column that
+legitimately differs between the two histories."""
 
 from __future__ import annotations
 

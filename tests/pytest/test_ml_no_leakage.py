@@ -27,7 +27,7 @@ def test_rows_dated_on_or_after_d_do_not_change_features_up_to_d(warehouse: Ware
                     f"distance_km = null where requested_at >= {stamp} and requested_at like '2025-__-__ __:__:__'")
         con.execute(f"insert into raw.trips select trip_id + 5000000, rider_id, driver_id, city_id, product, "
                     f"'completed', '{D} 00:00:00', '{D} 00:05:00', '{D} 00:30:00', 9.5, 1.00, 20.00, currency, "
-                    f"'{D} 00:31:00', _batch, _line + 100000, _loaded_at from raw.trips where trip_id <= 300")
+                    f"'{D} 00:31:00', _batch, _line + 100000, _loaded_at, _load_id from raw.trips where trip_id <= 300")
         # change payments created and ratings given on/after D
         con.execute(f"update raw.payments set amount = amount * 3 where created_at >= {stamp}")
         con.execute(f"update raw.ratings set stars = 1 where rated_at >= {stamp}")
@@ -37,8 +37,8 @@ def test_rows_dated_on_or_after_d_do_not_change_features_up_to_d(warehouse: Ware
             where d.signed_up_at >= {stamp}
                or (d.updated_at >= {stamp} and exists (
                     select 1 from raw.drivers as e where e.driver_id = d.driver_id and e.updated_at < d.updated_at))""")
-    # raw was edited in place (outside the append-only contract), so no load
-    # watermark moved: only a full refresh sees the edits
+    # raw was edited in place (outside the append-only contract), so no new
+    # load id appeared: only a full refresh sees the edits
     run_dbt(["run", "--full-refresh", "--select", "+ml_driver_daily_features"], duckdb_env(copy), tmp_path / "target")
     with duckdb.connect(str(copy), read_only=True) as con:
         assert con.execute(FEATURES.format(op="<=")).fetchall() == before

@@ -56,8 +56,11 @@ unioned as (
         valid_to,
         is_current
     from versions
-    union all
-    select * from unknown_member
+    {%- if not is_incremental() %}
+        -- written by a full build only: an incremental one leaves it as it is
+        union all
+        select * from unknown_member
+    {%- endif %}
 )
 
 select
