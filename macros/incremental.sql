@@ -10,7 +10,8 @@
     handed out by the database (register_build, on-run-start), larger than
     any earlier build's. A literal, so engines can prune on it. -#}
 {% macro current_build_id() -%}
-    {%- if execute -%}
+    {#- compile, show, docs and sqlfluff run no hooks and write nothing: 0 -#}
+    {%- if execute and flags.WHICH in ['run', 'build', 'test', 'snapshot', 'retry'] -%}
         {%- set result = run_query(
             "select max(build_id) from ops.dbt_builds where invocation_id = '" ~ invocation_id ~ "'"
         ) -%}
@@ -161,13 +162,13 @@
     where build_id > {{ previous_build_id() }} and driver_id <> -1
 {%- endmacro %}
 
-{#- For int_trips_versioned: the trips int_trip_changes logged since its last
-    build, and the kept trips whose driver, rider or city has a version
-    rewritten since (their point-in-time version or timezone may differ).
-    Read from staging, not from the model's own table, which the pre-hook
-    has already thinned when the model's select runs. -#}
-{% macro trips_changed_or_reversioned_since_last_build() -%}
-    {{ trips_changed_since_last_build() }}
+{#- For int_trips_versioned: the trips base_rideshare__trips rewrote since
+    its last build, and the kept trips whose driver, rider or city has a
+    version rewritten since (their point-in-time version or timezone may
+    differ). Read from staging, not from the model's own table, which the
+    pre-hook has already thinned when the model's select runs. -#}
+{% macro trips_rewritten_or_reversioned_since_last_build() -%}
+    {{ keys_rebuilt_since_last_build('trips', 'trip_id') }}
     {% for table, key in [('drivers', 'driver_id'), ('riders', 'rider_id'), ('cities', 'city_id')] -%}
         union
         select trip_id from {{ ref('stg_rideshare__trips') }}

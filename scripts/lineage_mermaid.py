@@ -4,8 +4,11 @@
     python scripts/lineage_mermaid.py                 # print it (reads target/manifest.json)
     python scripts/lineage_mermaid.py --write-readme  # refresh the chart in README.md
 
-Sources, models (grouped by layer) and exposures; seeds and tests are left
-out. Run `dbt parse` (or any dbt command) first so the manifest is current.
+The raw tables and the staging models are drawn as one box each (every
+staging model reads only raw, and only staging reads raw); intermediate
+models, marts and exposures are drawn one by one with their real parents.
+Seeds and tests are left out. Run `dbt parse` (or any dbt command) first so
+the manifest is current.
 """
 
 from __future__ import annotations
@@ -32,18 +35,26 @@ def layer(node: dict) -> str | None:
     return None
 
 
+COLLAPSED = {"sources": "raw", "staging": "staging"}
+
+
 def mermaid(manifest: dict) -> str:
     nodes = {**manifest["nodes"], **manifest["sources"], **manifest["exposures"]}
     kept = {uid: n for uid, n in nodes.items() if layer(n)}
-    names = {uid: re.sub(r"\W", "_", uid.split(".", 2)[-1]) for uid in kept}
+    names = {uid: COLLAPSED.get(layer(n), re.sub(r"\W", "_", uid.split(".", 2)[-1])) for uid, n in kept.items()}
+    counts = {key: sum(1 for n in kept.values() if layer(n) == key) for key in COLLAPSED}
     lines = ["```mermaid", "flowchart LR"]
     for key, title in LAYERS:
         members = sorted(uid for uid, n in kept.items() if layer(n) == key)
         lines.append(f'  subgraph {key}["{title}"]')
-        lines += [f'    {names[uid]}["{kept[uid]["name"]}"]' for uid in members]
+        if key in COLLAPSED:
+            what = "export tables" if key == "sources" else "base and stg models"
+            lines.append(f'    {COLLAPSED[key]}["{counts[key]} {what}"]')
+        else:
+            lines += [f'    {names[uid]}["{kept[uid]["name"]}"]' for uid in members]
         lines.append("  end")
     edges = sorted({(names[p], names[uid]) for uid, n in kept.items()
-                    for p in n.get("depends_on", {}).get("nodes", []) if p in kept})
+                    for p in n.get("depends_on", {}).get("nodes", []) if p in kept and names[p] != names[uid]})
     lines += [f"  {a} --> {b}" for a, b in edges]
     lines.append("```")
     return "\n".join(lines)

@@ -1,16 +1,14 @@
 -- Every trip id the trips exports ever carried, and whether the trip made it
 -- into the warehouse: payments and ratings are checked against this.
--- Incremental: a build rewrites the trips int_trip_changes logged since its last one.
+-- Incremental: a build deletes and rewrites the trips base_rideshare__trips
+-- rewrote since its last one.
 {{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
-    on_schema_change='fail', pre_hook="{{ delete_changed(['trip_id'], trips_changed_since_last_build()) }}") }}
-{#- dbt records refs when it parses a model, where is_incremental() is false:
-    this one is read by the incremental branch and the pre-hook only. #}
--- depends_on: {{ ref('int_trip_changes') }}
+    on_schema_change='fail', pre_hook="{{ delete_changed(['trip_id'], keys_rebuilt_since_last_build('trips', 'trip_id')) }}") }}
 with
 
 {% if is_incremental() -%}
     touched as (
-        {{ trips_changed_since_last_build() }}
+        {{ keys_rebuilt_since_last_build('trips', 'trip_id') }}
     ),
 
 {% endif -%}

@@ -1,15 +1,15 @@
 -- Each trip with the driver and rider versions valid when it was requested
 -- (point in time, rule 4) and the city it maps to; ids that match no version
 -- point at the unknown member '-1' (rule 3).
--- Incremental: a build deletes and rewrites the trips int_trip_changes logged
--- since its last one and its trips of a driver, rider or city with a version
--- base_rideshare__* rewrote since (a trip whose newest version went to
--- quarantine is not rewritten).
+-- Incremental: a build deletes and rewrites the trips base_rideshare__trips
+-- rewrote since its last one and the trips of a driver, rider or city with a
+-- version rewritten since (a trip whose newest version went to quarantine is
+-- not rewritten).
 {{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
-    on_schema_change='fail', pre_hook="{{ delete_changed(['trip_id'], trips_changed_or_reversioned_since_last_build()) }}") }}
+    on_schema_change='fail', pre_hook="{{ delete_changed(['trip_id'], trips_rewritten_or_reversioned_since_last_build()) }}") }}
 {#- dbt records refs when it parses a model, where is_incremental() is false:
     these are read by the incremental branch and the pre-hook only. #}
--- depends_on: {{ ref('int_trip_changes') }}
+-- depends_on: {{ ref('base_rideshare__trips') }}
 -- depends_on: {{ ref('base_rideshare__drivers') }}
 -- depends_on: {{ ref('base_rideshare__riders') }}
 -- depends_on: {{ ref('base_rideshare__cities') }}
@@ -17,7 +17,7 @@ with
 
 {% if is_incremental() -%}
     touched as (
-        {{ trips_changed_or_reversioned_since_last_build() }}
+        {{ trips_rewritten_or_reversioned_since_last_build() }}
     ),
 
 {% endif -%}
