@@ -103,6 +103,16 @@ def test_docs_site_search_model_page_and_lineage(docs_url: str, warehouse: Wareh
         shot = ROOT / "target" / "docs_fct_trips_lineage.png"
         shot.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(shot))
+
+        # the full-screen lineage of fct_trips and everything upstream of it:
+        # raw -> seeds/sources -> base -> stg -> int -> fct_trips, left to right
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(docs_url.replace("index.html", "index.html#!/model/model.ridehail.fct_trips?g_v=1&g_i=%2Bfct_trips"))
+        page.locator("#cy canvas").first.wait_for(state="visible")
+        assert page.locator("input[ng-model='selectorService.selection.dirty.include']").input_value() == "+fct_trips"
+        page.wait_for_timeout(2000)
+        upstream = ROOT / "target" / "docs_fct_trips_upstream_lineage.png"
+        page.screenshot(path=str(upstream))
         browser.close()
-    assert shot.stat().st_size > 10_000
+    assert shot.stat().st_size > 10_000 and upstream.stat().st_size > 10_000
     assert errors == []
