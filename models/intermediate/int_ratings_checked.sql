@@ -1,5 +1,7 @@
--- Latest valid ratings with the cross-table rule applied: a rating must
--- belong to a trip that is in the warehouse (rule 2).
+-- Latest valid ratings with the cross-table rules applied, first rule broken
+-- wins: a rating must belong to a trip that is in the warehouse (rule 2), only
+-- completed trips are rated and no rating is before its trip's request
+-- (rule 8).
 -- Incremental: a build rewrites the ratings of trips with a raw trip or rating
 -- row loaded since the last one; the post-hook drops ratings whose newest
 -- version is quarantined.
@@ -33,7 +35,13 @@ select
     ratings.rated_at,
     ratings.updated_at,
     ratings._batch,
-    {{ trip_reference_rule('trip_references') }} as rejection_rule,
+    coalesce(
+        {{ trip_reference_rule('trip_references') }},
+        case
+            when trip_references.trip_status <> 'completed' then 'rating_for_cancelled_trip'
+            when ratings.rated_at < trip_references.trip_requested_at then 'before_trip_request'
+        end
+    ) as rejection_rule,
     cast({{ raw_watermark() }} as timestamp) as loaded_through
 from ratings
 left join trip_references on ratings.trip_id = trip_references.trip_id

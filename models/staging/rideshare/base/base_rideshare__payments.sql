@@ -37,6 +37,8 @@ ruled as (
                 or coalesce(status, '') not in ('captured', 'failed', 'refunded')
                 then 'unknown_domain_value'
             when coalesce(amount, -1) < 0 or tip_amount < 0 then 'invalid_measure'
+            -- rule 8: not created after the row's own last modification
+            when created_at > updated_at then 'timestamp_after_update'
         end as rejection_rule
     from cleaned
 ),

@@ -8,6 +8,10 @@ source_rows as (
     {{ raw_rows_to_rank('trips', 'trip_id') }}
 ),
 
+cities as (
+    select * from {{ ref('stg_rideshare__cities') }}
+),
+
 cleaned as (
     select
         source_rows.trip_id,
@@ -32,6 +36,22 @@ cleaned as (
         -- the newest load this build saw: the model's watermark and test scope
         cast({{ source_watermark('trips') }} as timestamp) as loaded_through
     from source_rows
+),
+
+first_launch as (
+    select min(launched_on) as launched_on
+    from cities
+),
+
+with_city_launch as (
+    select
+        cleaned.*,
+        -- the city's launch day as an instant (00:00 UTC); for an unknown city
+        -- the first launch of any city (nothing ran before it)
+        cast(coalesce(cities.launched_on, first_launch.launched_on) as timestamp) as city_launched_at
+    from cleaned
+    cross join first_launch
+    left join cities on cleaned.city_id = cities.city_id
 ),
 
 ruled as (
@@ -59,8 +79,13 @@ ruled as (
                 then 'invalid_measure'
             when started_at < requested_at or ended_at < started_at
                 then 'impossible_time_order'
+            -- rule 8: no event after the row's own last modification
+            when requested_at > updated_at or started_at > updated_at or ended_at > updated_at
+                then 'timestamp_after_update'
+            -- rule 8: no trip before its city launched (started and ended follow requested)
+            when requested_at < city_launched_at then 'before_city_launch'
         end as rejection_rule
-    from cleaned
+    from with_city_launch
 ),
 
 ranked as (
