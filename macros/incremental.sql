@@ -115,8 +115,8 @@
     select payment_id from {{ ref('stg_rideshare__payments') }}
     where trip_id in ({{ raw_keys_loaded_since_last_build('trips', 'trip_id') }})
     union
-    {#- every payment of a trip a new payment names: a refund's validity
-        depends on all of its trip's payments (rule 5) -#}
+    {# every payment of a trip a new payment names: a refund's validity
+       depends on all of its trip's payments (rule 5) #}
     select payment_id from {{ ref('stg_rideshare__payments') }}
     where trip_id in ({{ trips_of_payments_loaded_since_last_build() }})
 {%- endmacro %}
