@@ -183,3 +183,59 @@ def test_rule_case_on_postgres(tmp_path: Path, postgres_server: dict[str, str], 
                 check(case, query)
         finally:
             con.close()
+
+
+# Incremental builds: a refund's validity depends on every payment of its trip,
+# so a new payment re-evaluates the others (cases/refund-across-exports/README.txt).
+# After each export: (dq_quarantine rows, trip 1004's net revenue in USD).
+ACROSS_EXPORTS = [
+    ("b0", set(), D("4.00")),  # captured 10.00, refunded 6.00
+    ("b1", {("payments", "5005", "refund_exceeds_capture")}, D("5.00")),  # refunds 5.00 then 6.00 > 10.00
+    ("b2", set(), D("1.00")),  # captured 12.00, refunded 11.00
+]
+
+
+def check_across_exports(run, query, load_export) -> None:
+    for n, (export, quarantine, net) in enumerate(ACROSS_EXPORTS):
+        load_export(CASES_DIR / "refund-across-exports" / export)
+        run(["seed"] if n == 0 else [])
+        run(["run"])
+        assert set(query(QUARANTINE_SQL)) == quarantine, export
+        assert normalise(query("select net_revenue_usd from marts.fct_trips where trip_id = 1004")) == \
+            normalise([(net,)]), export
+
+
+def load_export(path: Path, env: dict[str, str], target: str) -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/load_raw.py"), str(path), "--quiet",
+                           "--target", target], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_refund_validity_follows_new_payments_incrementally_on_duckdb(tmp_path: Path) -> None:
+    path = tmp_path / "case.duckdb"
+    env = duckdb_env(path)
+
+    def query(sql: str) -> list[tuple]:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.sql(sql).fetchall()
+
+    check_across_exports(lambda args: args and run_dbt(args, env, tmp_path / "target"), query,
+                         lambda export: load_export(export, env, "duckdb"))
+
+
+def test_refund_validity_follows_new_payments_incrementally_on_postgres(
+        tmp_path: Path, postgres_server: dict[str, str]) -> None:
+    with scratch_database(postgres_server, "rule_case_refund_across_exports") as name:
+        env = postgres_env(postgres_server, name)
+
+        def query(sql: str) -> list[tuple]:
+            con = pg_connect(env)
+            try:
+                with con.cursor() as cur:
+                    cur.execute(sql)
+                    return cur.fetchall()
+            finally:
+                con.close()
+
+        check_across_exports(lambda args: args and run_dbt([*args, "--target", "postgres"], env, tmp_path / "t"),
+                             query, lambda export: load_export(export, env, "postgres"))
