@@ -39,17 +39,18 @@
     (({{ column }} at time zone 'UTC') at time zone {{ timezone }})
 {%- endmacro %}
 
-{#- Minutes from one timestamp to a later one, as decimal(10, 2). -#}
+{#- Minutes from one timestamp to a later one, as decimal(18, 2): wide enough
+    for any span either engine can hold (rule 8: no kept value overflows). -#}
 {% macro minutes_between(start_column, end_column) -%}
     {{ return(adapter.dispatch('minutes_between', 'ridehail')(start_column, end_column)) }}
 {%- endmacro %}
 
 {% macro duckdb__minutes_between(start_column, end_column) -%}
-    cast(date_diff('second', {{ start_column }}, {{ end_column }}) / 60.0 as decimal(10, 2))
+    cast(date_diff('second', {{ start_column }}, {{ end_column }}) / 60.0 as decimal(18, 2))
 {%- endmacro %}
 
 {% macro postgres__minutes_between(start_column, end_column) -%}
-    cast(extract(epoch from ({{ end_column }} - {{ start_column }})) / 60.0 as decimal(10, 2))
+    cast(extract(epoch from ({{ end_column }} - {{ start_column }})) / 60.0 as decimal(18, 2))
 {%- endmacro %}
 
 {#- Words in title case: "  nEW yORK" -> "New York" (names are space separated). -#}
