@@ -27,7 +27,7 @@ own updated_at or before any city launched, payments and ratings dated before
 their trip's request or after their own updated_at, payments in another
 currency than their city's or in one without an exchange rate, refunds
 beyond the captured total (one too large, or a second one), ratings of
-cancelled trips.
+cancelled trips; amounts with a third decimal.
 """
 
 from __future__ import annotations
@@ -114,6 +114,7 @@ DEFECT_RATES = {
     "rating_cancelled": 0.03,  # a side rates a cancelled trip
     "rating_before_request": 0.002,
     "rating_after_update": 0.002,
+    "excess_decimals": 0.002,  # an amount or fare with a third decimal (10.005)
     "messy_text": 0.05,        # whitespace / case noise in names and emails
 }
 
@@ -464,7 +465,10 @@ def payments_sql(n_trips: int, start: int, span: int) -> str:
         select *, fmt(created) as created_text from attempts
     )
     select
-        payment_id, trip_id, method, status, printf('%.2f', amount) as amount, printf('%.2f', tip) as tip_amount,
+        payment_id, trip_id, method, status,
+        case when u('amount_decimals', payment_id) < {r['excess_decimals']} then printf('%.3f', amount + 0.005)
+             else printf('%.2f', amount) end as amount,
+        printf('%.2f', tip) as tip_amount,
         currency, created_text as created_at,
         case when u('pay_after_update', payment_id) < {r['payment_after_update']} then fmt(created - 60)
              else created_text end as updated_at,
@@ -598,7 +602,10 @@ def generate(out: Path, trips: int, batches: int, seed: int, start: date, days: 
                 from trip_draws cross join range(2) as v (n)
                 where v.n = 0 or (fare > 0 and u('new_version', trip_id) < {DEFECT_RATES['trip_new_version']})
             )
-            select {TRIP_ROW}, printf('%.2f', version_fare) as fare_amount, currency, fmt(stamp) as updated_at,
+            select {TRIP_ROW},
+                case when u('fare_decimals', trip_id) < {DEFECT_RATES['excess_decimals']}
+                     then printf('%.3f', version_fare + 0.001) else printf('%.2f', version_fare) end as fare_amount,
+                currency, fmt(stamp) as updated_at,
                 stamp as _stamp, trip_id * 2 + version as _emit_key
             from versions""")
         con.execute(f"create view gen_payments as {payments_sql(trips, start_s, span)}")

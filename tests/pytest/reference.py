@@ -30,6 +30,12 @@ def dec(text: str | None) -> Decimal | None:
     return Decimal(text) if text not in (None, "") else None
 
 
+def excess_decimals(text: str | None) -> bool:
+    """Rule 5: a non-zero digit past the currency's 2 minor units."""
+    value = dec((text or "").strip())
+    return value is not None and value != value.quantize(Decimal("0.01"))
+
+
 def cents(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -60,6 +66,8 @@ def trip_rule(r: Row, launched: datetime | None = None) -> str | None:
         return "unknown_domain_value"
     if status == "completed" and (started is None or ended is None):
         return "missing_timestamp"
+    if excess_decimals(r["fare_amount"]):
+        return "excess_precision"
     if ((distance is not None and distance < 0) or (status == "completed" and distance is None)
             or fare is None or fare < 0 or surge is None or surge < 1):
         return "invalid_measure"
@@ -81,6 +89,8 @@ def payment_rule(r: Row) -> str | None:
     if r["method"].strip().lower() not in {"card", "cash", "wallet"} or \
             r["status"].strip().lower() not in {"captured", "failed", "refunded"}:
         return "unknown_domain_value"
+    if excess_decimals(r["amount"]) or excess_decimals(r["tip_amount"]):
+        return "excess_precision"
     amount, tip = dec(r["amount"]), dec(r["tip_amount"]) or Decimal(0)
     if amount is None or amount < 0 or tip < 0:
         return "invalid_measure"

@@ -120,5 +120,6 @@ def test_sample_carries_every_money_and_time_defect_at_a_low_rate() -> None:
                         ("payments", "timestamp_after_update"), ("payments", "before_trip_request"),
                         ("payments", "missing_exchange_rate"), ("payments", "currency_mismatch"),
                         ("payments", "refund_exceeds_capture"), ("ratings", "timestamp_after_update"),
-                        ("ratings", "before_trip_request"), ("ratings", "rating_for_cancelled_trip")]:
+                        ("ratings", "before_trip_request"), ("ratings", "rating_for_cancelled_trip"),
+                        ("trips", "excess_precision"), ("payments", "excess_precision")]:
         assert 0 < counts.get((table, rule), 0) < 0.01 * len(sample.raw[table]), (table, rule)

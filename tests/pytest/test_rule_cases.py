@@ -120,6 +120,19 @@ CASES: dict[str, Case] = {
         quarantine={("ratings", "1003|driver", "rating_for_cancelled_trip")},
         checks={**SHARED_TRIP_FIGURES},
     ),
+    # payment 5001 of 20.005 USD: a third decimal
+    "amount-more-decimals": Case(
+        quarantine={("payments", "5001", "excess_precision")},
+        checks={
+            "select amount from raw.payments where payment_id = 5001": [("20.005",)],
+            "select trip_id, net_revenue_local, net_revenue_usd, tip_usd from marts.fct_trips order by trip_id": [
+                (1001, D("0.00"), D("0.00"), D("0.00")),
+                (1002, D("30.00"), D("32.40"), D("0.00")),
+                (1003, D("5.00"), D("5.00"), D("0.00")),
+            ],
+            "select payment_id from marts.fct_payments order by payment_id": [(5002,), (5003,)],
+        },
+    ),
     # payment 5008 in CHF, which has no exchange rate, for Paris trip 1008
     "missing-fx-rate": Case(
         quarantine={("payments", "5008", "missing_exchange_rate")},

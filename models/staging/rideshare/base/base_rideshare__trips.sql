@@ -25,7 +25,9 @@ cleaned as (
         {{ safe_timestamp('source_rows.ended_at') }} as ended_at,
         source_rows.distance_km,
         source_rows.surge_multiplier,
-        source_rows.fare_amount,
+        {{ safe_amount('source_rows.fare_amount') }} as fare_amount,
+        -- rule 5: more decimals than the currency's minor units (2) is never rounded
+        {{ has_excess_decimals('source_rows.fare_amount') }} as has_excess_decimals,
         upper(trim(source_rows.currency)) as currency,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         -- a blank optional timestamp is fine, a non-blank one must parse
@@ -71,6 +73,7 @@ ruled as (
                 then 'unknown_domain_value'
             when status = 'completed' and (started_at is null or ended_at is null)
                 then 'missing_timestamp'
+            when has_excess_decimals then 'excess_precision'
             when
                 distance_km < 0
                 or (status = 'completed' and distance_km is null)
