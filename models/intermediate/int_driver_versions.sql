@@ -6,7 +6,7 @@
 {#- loaded_through reads every raw table, so build after all of the sample's raw
     seeds (not only this entity's), or a parallel build can find one missing. -#}
 {% for table in raw_tables() -%}
-    -- depends_on: {{ ref(table) }}
+-- depends_on: {{ ref(table) }}
 {% endfor -%}
 {{ scd2_history(
     ref('stg_rideshare__driver_versions'),
