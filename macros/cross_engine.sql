@@ -39,17 +39,18 @@
     (({{ column }} at time zone 'UTC') at time zone {{ timezone }})
 {%- endmacro %}
 
-{#- Minutes from one timestamp to a later one, as decimal(10, 2). -#}
+{#- Minutes from one timestamp to a later one, as decimal(18, 2): wide enough
+    for any span either engine can hold (rule 8: no kept value overflows). -#}
 {% macro minutes_between(start_column, end_column) -%}
     {{ return(adapter.dispatch('minutes_between', 'ridehail')(start_column, end_column)) }}
 {%- endmacro %}
 
 {% macro duckdb__minutes_between(start_column, end_column) -%}
-    cast(date_diff('second', {{ start_column }}, {{ end_column }}) / 60.0 as decimal(10, 2))
+    cast(date_diff('second', {{ start_column }}, {{ end_column }}) / 60.0 as decimal(18, 2))
 {%- endmacro %}
 
 {% macro postgres__minutes_between(start_column, end_column) -%}
-    cast(extract(epoch from ({{ end_column }} - {{ start_column }})) / 60.0 as decimal(10, 2))
+    cast(extract(epoch from ({{ end_column }} - {{ start_column }})) / 60.0 as decimal(18, 2))
 {%- endmacro %}
 
 {#- Words in title case: "  nEW yORK" -> "New York" (names are space separated). -#}
@@ -107,4 +108,37 @@
 
 {% macro postgres__day_series(start_date, end_date) -%}
     generate_series(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day')
+{%- endmacro %}
+
+{#- True when COLUMN (text) matches the regular expression PATTERN anywhere
+    (null for null text). -#}
+{% macro matches_regex(column, pattern) -%}
+    {{ return(adapter.dispatch('matches_regex', 'ridehail')(column, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__matches_regex(column, pattern) -%}
+    regexp_matches({{ column }}, '{{ pattern }}')
+{%- endmacro %}
+
+{% macro postgres__matches_regex(column, pattern) -%}
+    ({{ column }} ~ '{{ pattern }}')
+{%- endmacro %}
+
+{#- A money amount as written in raw (text, rule 5): a decimal(12, 2) when the
+    text is a plain decimal number with at most 10 integer digits and at most
+    the currency's 2 minor units (trailing zeros aside), else null; never an
+    error and never rounded. -#}
+{% macro safe_amount(column) -%}
+    case
+        when
+            {{ matches_regex('trim(' ~ column ~ ')', '^[+-]?[0-9]{1,10}([.][0-9]+)?$') }}
+            and not {{ has_excess_decimals(column) }}
+            then cast(trim({{ column }}) as decimal(12, 2))
+    end
+{%- endmacro %}
+
+{#- True when a raw amount is a number with a non-zero digit past the
+    currency's 2 minor units: 10.005 or 10.0001, not 10.50 or 10.500. -#}
+{% macro has_excess_decimals(column) -%}
+    coalesce({{ matches_regex('trim(' ~ column ~ ')', '^[+-]?[0-9]*[.][0-9]{2}0*[1-9][0-9]*$') }}, false)
 {%- endmacro %}

@@ -21,7 +21,13 @@ unchanged; later versions of trips, drivers, riders, cities and ratings; trips
 with a missing or negative distance, ended before started, an unparseable
 timestamp or an unknown product; trips whose driver or rider is missing from
 the exports (never, or only days later) or whose city is unknown; trips that
-arrive days late; payments for trips that do not exist; ratings out of 1-5.
+arrive days late; payments for trips that do not exist; ratings out of 1-5;
+and implausible money and time (rules 5 and 8): trips dated years after their
+own updated_at or before any city launched, payments and ratings dated before
+their trip's request or after their own updated_at, payments in another
+currency than their city's or in one without an exchange rate, refunds
+beyond the captured total (one too large, or a second one), ratings of
+cancelled trips; amounts with a third decimal.
 """
 
 from __future__ import annotations
@@ -97,6 +103,18 @@ DEFECT_RATES = {
     "refund": 0.02,
     "rating_changed": 0.01,
     "bad_stars": 0.002,
+    "future_trip": 0.001,      # trip times years after its own updated_at
+    "trip_before_launch": 0.001,  # trip times decades before its city launched
+    "payment_before_request": 0.002,  # a trip's payments dated before its request
+    "payment_after_update": 0.002,    # created_at after the row's updated_at
+    "payment_currency_mismatch": 0.002,  # a trip paid in another currency than its city's
+    "payment_missing_rate": 0.001,    # a trip paid in a currency with no exchange rate (CHF)
+    "refund_excess": 0.1,      # share of refunds larger than the capture
+    "refund_twice": 0.2,       # share of refunded trips with a second refund (may pass the capture)
+    "rating_cancelled": 0.03,  # a side rates a cancelled trip
+    "rating_before_request": 0.002,
+    "rating_after_update": 0.002,
+    "excess_decimals": 0.002,  # an amount or fare with a third decimal (10.005)
     "messy_text": 0.05,        # whitespace / case noise in names and emails
 }
 
@@ -353,10 +371,20 @@ def trips_sql(n_trips: int, start: int, span: int) -> str:
                     case when status = 'completed' and u('d_ts_col', trip_id) < 0.5 then 'bad_ended'
                          else 'bad_requested' end
                 when u('d_product', trip_id) < {r['unknown_product']} then 'product'
+                when u('d_future', trip_id) < {r['future_trip']} then 'future'
+                when u('d_ancient', trip_id) < {r['trip_before_launch']} then 'ancient'
             end as defect
         from priced
+    ),
+    shifted as (
+        -- rule 8 defects move every time of the trip, not its updated_at
+        select
+            *,
+            case defect when 'future' then 5 * 365 * {DAY} when 'ancient' then -40 * 365 * {DAY} else 0 end
+                as shift
+        from final
     )
-    select * from final
+    select * from shifted
     """
 
 
@@ -367,10 +395,10 @@ TRIP_ROW = f"""
          else case when defect = 'product' then 'scooter' else product end end as product,
     status,
     case when defect = 'bad_requested' then pick({sql_list(BAD_TIMESTAMPS)}, 'bad_ts', trip_id)
-         else fmt(requested) end as requested_at,
-    fmt(case when defect = 'swap' then ended else started end) as started_at,
+         else fmt(requested + shift) end as requested_at,
+    fmt(case when defect = 'swap' then ended else started end + shift) as started_at,
     case when defect = 'bad_ended' then pick({sql_list(BAD_TIMESTAMPS)}, 'bad_ts', trip_id)
-         else fmt(case when defect = 'swap' then started else ended end) end as ended_at,
+         else fmt(case when defect = 'swap' then started else ended end + shift) end as ended_at,
     case when defect = 'missing' then null
          when defect = 'negative' then '-' || printf('%.3f', distance)
          else printf('%.3f', distance) end as distance_km,
@@ -383,8 +411,14 @@ def payments_sql(n_trips: int, start: int, span: int) -> str:
     return f"""
     with paid as (
         select
-            trip_id, status as trip_status, fare, currency,
-            coalesce(ended, requested) + ri('pay_at', trip_id, 1, 5) * 60 as created,
+            trip_id, status as trip_status, fare,
+            case when u('pay_currency', trip_id) < {r['payment_currency_mismatch']}
+                 then case when currency = 'USD' then 'EUR' else 'USD' end
+                 when u('pay_no_rate', trip_id) < {r['payment_missing_rate']} then 'CHF'
+                 else currency end as currency,
+            case when u('pay_early', trip_id) < {r['payment_before_request']}
+                 then requested - ri('pay_early_m', trip_id, 1, 30) * 60
+                 else coalesce(ended, requested) + ri('pay_at', trip_id, 1, 5) * 60 end as created,
             case when u('method', trip_id) < 0.65 then 'card'
                  when u('method', trip_id) < 0.85 then 'cash' else 'wallet' end as method
         from trip_draws
@@ -399,23 +433,29 @@ def payments_sql(n_trips: int, start: int, span: int) -> str:
     ),
     attempts as (
         -- one pass: attempt 0, a captured retry (1) after a failed attempt,
-        -- a refund (2) days later
+        -- a refund (2) days later (now and then more than the capture), a
+        -- second refund (3) a day after it
         select
             trip_id * 4 + k.n as payment_id,
             trip_id, method,
-            case when k.n = 2 then 'refunded' when k.n = 1 then 'captured'
+            case when k.n >= 2 then 'refunded' when k.n = 1 then 'captured'
                  when u('failed', trip_id) < {r['failed_payment']} then 'failed' else 'captured' end as status,
-            case when k.n = 2 then round(fare * pick([0.25, 0.5, 1.0], 'refund_x', trip_id), 2) else fare end
-                as amount,
-            case when k.n = 2 then 0 else tip end as tip,
+            case when k.n = 2 and u('refund_excess', trip_id) < {r['refund_excess']} then round(fare * 1.5, 2)
+                 when k.n = 2 then round(fare * pick([0.25, 0.5, 1.0], 'refund_x', trip_id), 2)
+                 when k.n = 3 then round(fare * 0.75, 2)
+                 else fare end as amount,
+            case when k.n >= 2 then 0 else tip end as tip,
             currency,
-            case when k.n = 2
+            case when k.n >= 2
                  then created + ri('refund_d', trip_id, 1, 5) * {DAY} + ri('refund_m', trip_id, 0, 600) * 60
+                      + (k.n - 2) * {DAY}
                  else created + 120 * k.n end as created
-        from tipped cross join range(3) as k (n)
+        from tipped cross join range(4) as k (n)
         where k.n = 0
             or (k.n = 1 and u('failed', trip_id) < {r['failed_payment']})
             or (k.n = 2 and trip_status = 'completed' and u('refund', trip_id) < {r['refund']})
+            or (k.n = 3 and trip_status = 'completed' and u('refund', trip_id) < {r['refund']}
+                and u('refund_twice', trip_id) < {r['refund_twice']})
         union all
         select {(n_trips + 1) * 4} + range, {ORPHAN_TRIP_BASE} + range, 'card', 'captured',
             round(5 + u('orphan_amount', range) * 35, 2), 0, 'USD', {start} + ri('orphan_at', range, 0, {span - 1})
@@ -425,9 +465,14 @@ def payments_sql(n_trips: int, start: int, span: int) -> str:
         select *, fmt(created) as created_text from attempts
     )
     select
-        payment_id, trip_id, method, status, printf('%.2f', amount) as amount, printf('%.2f', tip) as tip_amount,
-        currency, created_text as created_at, created_text as updated_at, created as _stamp,
-        payment_id as _emit_key
+        payment_id, trip_id, method, status,
+        case when u('amount_decimals', payment_id) < {r['excess_decimals']} then printf('%.3f', amount + 0.005)
+             else printf('%.2f', amount) end as amount,
+        printf('%.2f', tip) as tip_amount,
+        currency, created_text as created_at,
+        case when u('pay_after_update', payment_id) < {r['payment_after_update']} then fmt(created - 60)
+             else created_text end as updated_at,
+        created as _stamp, payment_id as _emit_key
     from formatted
     """
 
@@ -437,10 +482,15 @@ def ratings_sql() -> str:
     stars = weighted([(5, 60), (4, 25), (3, 8), (2, 4), (1, 3)])
     return f"""
     with sides as (
-        select t.trip_id, s.side, s.share, s.n, t.ended
+        -- completed trips, and now and then a cancelled one (rule 8 defect)
+        select
+            t.trip_id, s.side, s.share, s.n,
+            case when u('rating_early', t.trip_id * 2 + s.n) < {r['rating_before_request']}
+                 then t.requested - 7300
+                 else coalesce(t.ended, t.requested) end as ended
         from trip_draws as t
         cross join (values ('rider', 0.7, 0), ('driver', 0.5, 1)) as s (side, share, n)
-        where t.status = 'completed'
+        where t.status = 'completed' or u('rating_cancelled', t.trip_id) < {r['rating_cancelled']}
     ),
     rated as (
         select
@@ -462,8 +512,11 @@ def ratings_sql() -> str:
         from rated cross join range(2) as v (n)
         where v.n = 0 or u('rating_changed', rating_key) < {r['rating_changed']}
     )
-    select trip_id, rated_by, stars, fmt(rated) as rated_at, fmt(stamp) as updated_at, stamp as _stamp,
-        emit_key as _emit_key
+    select
+        trip_id, rated_by, stars, fmt(rated) as rated_at,
+        case when u('rating_after_update', emit_key) < {r['rating_after_update']} then fmt(stamp - 60)
+             else fmt(stamp) end as updated_at,
+        stamp as _stamp, emit_key as _emit_key
     from versions
     """
 
@@ -549,7 +602,10 @@ def generate(out: Path, trips: int, batches: int, seed: int, start: date, days: 
                 from trip_draws cross join range(2) as v (n)
                 where v.n = 0 or (fare > 0 and u('new_version', trip_id) < {DEFECT_RATES['trip_new_version']})
             )
-            select {TRIP_ROW}, printf('%.2f', version_fare) as fare_amount, currency, fmt(stamp) as updated_at,
+            select {TRIP_ROW},
+                case when u('fare_decimals', trip_id) < {DEFECT_RATES['excess_decimals']}
+                     then printf('%.3f', version_fare + 0.001) else printf('%.2f', version_fare) end as fare_amount,
+                currency, fmt(stamp) as updated_at,
                 stamp as _stamp, trip_id * 2 + version as _emit_key
             from versions""")
         con.execute(f"create view gen_payments as {payments_sql(trips, start_s, span)}")

@@ -3,7 +3,10 @@
 Shared by the generator, the sample builder and the bulk loader so that the
 seeded and the bulk-loaded raw tables have exactly the same shape.
 Timestamps stay text in raw: a value that does not parse must still land, so
-that staging can quarantine it instead of the load failing.
+that staging can quarantine it instead of the load failing. Money amounts
+stay text too: an amount with more decimals than its currency's minor units
+must land as written, so that staging quarantines it (rule 5) instead of an
+engine rounding it silently on load.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ TABLES: dict[str, dict[str, str]] = {
         "ended_at": "varchar",
         "distance_km": "decimal(10,3)",
         "surge_multiplier": "decimal(4,2)",
-        "fare_amount": "decimal(12,2)",
+        "fare_amount": "varchar",
         "currency": "varchar",
         "updated_at": "varchar",
     },
@@ -75,8 +78,8 @@ TABLES: dict[str, dict[str, str]] = {
         "trip_id": "bigint",
         "method": "varchar",
         "status": "varchar",
-        "amount": "decimal(12,2)",
-        "tip_amount": "decimal(12,2)",
+        "amount": "varchar",
+        "tip_amount": "varchar",
         "currency": "varchar",
         "created_at": "varchar",
         "updated_at": "varchar",

@@ -1,5 +1,7 @@
--- Latest valid ratings with the cross-table rule applied: a rating must
--- belong to a trip that is in the warehouse (rule 2).
+-- Latest valid ratings with the cross-table rules applied, first rule broken
+-- wins: a rating must belong to a trip that is in the warehouse (rule 2), only
+-- completed trips are rated and no rating is before its trip's request
+-- (rule 8).
 -- Incremental: a build deletes and rewrites the ratings of the trips
 -- int_trip_changes logged since its last one.
 {{ config(materialized='incremental', unique_key='trip_id', incremental_strategy='delete+insert',
@@ -32,7 +34,13 @@ select
     ratings.rated_at,
     ratings.updated_at,
     ratings._batch,
-    {{ trip_reference_rule('trip_references') }} as rejection_rule,
+    coalesce(
+        {{ trip_reference_rule('trip_references') }},
+        case
+            when trip_references.trip_status <> 'completed' then 'rating_for_cancelled_trip'
+            when ratings.rated_at < trip_references.trip_requested_at then 'before_trip_request'
+        end
+    ) as rejection_rule,
     {{ current_build_id() }} as build_id
 from ratings
 left join trip_references on ratings.trip_id = trip_references.trip_id

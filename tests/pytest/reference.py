@@ -30,6 +30,12 @@ def dec(text: str | None) -> Decimal | None:
     return Decimal(text) if text not in (None, "") else None
 
 
+def excess_decimals(text: str | None) -> bool:
+    """Rule 5: a non-zero digit past the currency's 2 minor units."""
+    value = dec((text or "").strip())
+    return value is not None and value != value.quantize(Decimal("0.01"))
+
+
 def cents(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -45,7 +51,9 @@ def newest_first(rows: list[Row]) -> list[Row]:
                                        r["_batch"], int(r["_line"])), reverse=True)
 
 
-def trip_rule(r: Row) -> str | None:
+def trip_rule(r: Row, launched: datetime | None = None) -> str | None:
+    """The first row rule a trip breaks; LAUNCHED is its city's launch instant
+    (rule 8), when known."""
     requested, started, ended = ts(r["requested_at"]), ts(r["started_at"]), ts(r["ended_at"])
     status = r["status"].strip().lower()
     distance, fare, surge = dec(r["distance_km"]), dec(r["fare_amount"]), dec(r["surge_multiplier"])
@@ -58,11 +66,18 @@ def trip_rule(r: Row) -> str | None:
         return "unknown_domain_value"
     if status == "completed" and (started is None or ended is None):
         return "missing_timestamp"
+    if excess_decimals(r["fare_amount"]):
+        return "excess_precision"
     if ((distance is not None and distance < 0) or (status == "completed" and distance is None)
             or fare is None or fare < 0 or surge is None or surge < 1):
         return "invalid_measure"
     if (started and started < requested) or (started and ended and ended < started):
         return "impossible_time_order"
+    updated = ts(r["updated_at"])
+    if any(t is not None and t > updated for t in (requested, started, ended)):
+        return "timestamp_after_update"
+    if launched is not None and requested < launched:
+        return "before_city_launch"
     return None
 
 
@@ -74,9 +89,13 @@ def payment_rule(r: Row) -> str | None:
     if r["method"].strip().lower() not in {"card", "cash", "wallet"} or \
             r["status"].strip().lower() not in {"captured", "failed", "refunded"}:
         return "unknown_domain_value"
+    if excess_decimals(r["amount"]) or excess_decimals(r["tip_amount"]):
+        return "excess_precision"
     amount, tip = dec(r["amount"]), dec(r["tip_amount"]) or Decimal(0)
     if amount is None or amount < 0 or tip < 0:
         return "invalid_measure"
+    if ts(r["created_at"]) > ts(r["updated_at"]):
+        return "timestamp_after_update"
     return None
 
 
@@ -89,6 +108,8 @@ def rating_rule(r: Row) -> str | None:
         return "unknown_domain_value"
     if r["stars"] == "" or not 1 <= int(r["stars"]) <= 5:
         return "invalid_measure"
+    if ts(r["rated_at"]) > ts(r["updated_at"]):
+        return "timestamp_after_update"
     return None
 
 
@@ -159,7 +180,22 @@ class Sample:
 
     @cached_property
     def trips(self) -> Resolved:
-        return resolve(self.raw["trips"], ("trip_id",), trip_rule)
+        return resolve(self.raw["trips"], ("trip_id",), self.trip_rule)
+
+    def trip_rule(self, r: Row) -> str | None:
+        """Rule 8 needs the city: a trip is not before its city's launch (the
+        first launch of any city when its city is unknown)."""
+        city = int(r["city_id"]) if r["city_id"].strip() else None
+        launched = self.launches.get(city, min(self.launches.values(), default=None))
+        return trip_rule(r, launched)
+
+    @cached_property
+    def launches(self) -> dict[int, datetime]:
+        return {cid: datetime.strptime(c["launched_on"].strip(), "%Y-%m-%d") for cid, c in self.cities.items()}
+
+    def trip_currency(self, trip: Row) -> str:
+        city = self.cities.get(int(trip["city_id"])) if trip["city_id"].strip() else None
+        return (city["currency"] if city else trip["currency"]).strip().upper()
 
     @cached_property
     def cities(self) -> dict[int, Row]:
@@ -185,13 +221,56 @@ class Sample:
     @cached_property
     def payments(self) -> tuple[list[Row], list[tuple[Row, str]], int]:
         res = resolve(self.raw["payments"], ("payment_id",), payment_rule)
-        good, bad = self._check_trip(res, "payments")
+        checked, bad = self._check_trip(res, "payments")
+        # rules 8 and 5, first broken wins: time, exchange rate, currency
+        valid = []
+        for p in checked:
+            trip = self.trips.kept[(p["trip_id"],)]
+            created, currency = ts(p["created_at"]), p["currency"].strip().upper()
+            if created < ts(trip["requested_at"]):
+                bad.append((p, "before_trip_request"))
+            elif (currency, created.strftime("%Y-%m-01")) not in self.rates:
+                bad.append((p, "missing_exchange_rate"))
+            elif currency != self.trip_currency(trip):
+                bad.append((p, "currency_mismatch"))
+            else:
+                valid.append(p)
+        # rule 5: per trip, refunds in (created_at, payment_id) order; one whose
+        # running total (amount or tip) passes the captured total is quarantined
+        by_trip: dict[str, list[Row]] = defaultdict(list)
+        for p in valid:
+            by_trip[p["trip_id"]].append(p)
+        good = []
+        for payments in by_trip.values():
+            captured = [p for p in payments if p["status"].strip().lower() == "captured"]
+            cap_amount = sum((Decimal(p["amount"]) for p in captured), Decimal(0))
+            cap_tip = sum((dec(p["tip_amount"]) or Decimal(0) for p in captured), Decimal(0))
+            refunded_amount = refunded_tip = Decimal(0)
+            refunds = sorted((p for p in payments if p["status"].strip().lower() == "refunded"),
+                             key=lambda p: (ts(p["created_at"]), int(p["payment_id"])))
+            for p in refunds:
+                refunded_amount += Decimal(p["amount"])
+                refunded_tip += dec(p["tip_amount"]) or Decimal(0)
+                if refunded_amount > cap_amount or refunded_tip > cap_tip:
+                    bad.append((p, "refund_exceeds_capture"))
+                else:
+                    good.append(p)
+            good += [p for p in payments if p["status"].strip().lower() != "refunded"]
         return good, bad, res.superseded
 
     @cached_property
     def ratings(self) -> tuple[list[Row], list[tuple[Row, str]], int]:
         res = resolve(self.raw["ratings"], ("trip_id", "rated_by"), rating_rule)
-        good, bad = self._check_trip(res, "ratings")
+        checked, bad = self._check_trip(res, "ratings")
+        good = []
+        for r in checked:  # rule 8: only completed trips are rated, never before the request
+            trip = self.trips.kept[(r["trip_id"],)]
+            if trip["status"].strip().lower() != "completed":
+                bad.append((r, "rating_for_cancelled_trip"))
+            elif ts(r["rated_at"]) < ts(trip["requested_at"]):
+                bad.append((r, "before_trip_request"))
+            else:
+                good.append(r)
         return good, bad, res.superseded
 
     def quarantine_counts(self) -> dict[tuple[str, str], int]:
@@ -248,7 +327,8 @@ class Sample:
 
     def invalid_rows(self) -> set[tuple[str, str, int]]:
         """(table, export, line) of every raw row that breaks a row rule or is quarantined."""
-        bad = {(t, r["_batch"], int(r["_line"])) for t, rule in ROW_RULES.items() for r in self.raw[t] if rule(r)}
+        rules = {**ROW_RULES, "trips": self.trip_rule}
+        bad = {(t, r["_batch"], int(r["_line"])) for t, rule in rules.items() for r in self.raw[t] if rule(r)}
         for t in ("payments", "ratings"):
             bad |= {(t, r["_batch"], int(r["_line"])) for r, _ in getattr(self, t)[1]}
         return bad

@@ -109,3 +109,17 @@ def test_sample_carries_every_defect_class_at_a_low_rate() -> None:
                    "trip_unknown_driver", "trip_unknown_rider", "late_arriving_trip"):
         assert counts[defect] < 0.05 * trips, defect
     print(dict(counts))
+
+
+def test_sample_carries_every_money_and_time_defect_at_a_low_rate() -> None:
+    """Rules 5 and 8: the sample (and so the parity and incremental tests)
+    sees every new rule break, each rarely (counted by the reference)."""
+    sample = Sample(ROOT / "seeds")
+    counts = sample.quarantine_counts()
+    for table, rule in [("trips", "timestamp_after_update"), ("trips", "before_city_launch"),
+                        ("payments", "timestamp_after_update"), ("payments", "before_trip_request"),
+                        ("payments", "missing_exchange_rate"), ("payments", "currency_mismatch"),
+                        ("payments", "refund_exceeds_capture"), ("ratings", "timestamp_after_update"),
+                        ("ratings", "before_trip_request"), ("ratings", "rating_for_cancelled_trip"),
+                        ("trips", "excess_precision"), ("payments", "excess_precision")]:
+        assert 0 < counts.get((table, rule), 0) < 0.01 * len(sample.raw[table]), (table, rule)

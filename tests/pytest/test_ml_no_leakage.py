@@ -31,7 +31,7 @@ def test_rows_dated_on_or_after_d_do_not_change_features_up_to_d(warehouse: Ware
                     f"'completed', '{D} 00:00:00', '{D} 00:05:00', '{D} 00:30:00', 9.5, 1.00, 20.00, currency, "
                     f"'{D} 00:31:00', _batch, _line + 100000, _loaded_at, _load_id from raw.trips where trip_id <= 300")
         # change payments created and ratings given on/after D
-        con.execute(f"update raw.payments set amount = amount * 3 where created_at >= {stamp}")
+        con.execute(f"update raw.payments set amount = printf('%.2f', cast(amount as decimal(12, 2)) * 3) where created_at >= {stamp}")
         con.execute(f"update raw.ratings set stars = 1 where rated_at >= {stamp}")
         # change driver versions that start on/after D (later versions, and signups from D)
         con.execute(f"""

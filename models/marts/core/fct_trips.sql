@@ -68,7 +68,7 @@ select
         case
             when localized.status = 'completed'
                 then {{ minutes_between('localized.started_at', 'localized.ended_at') }}
-        end as decimal(10, 2)
+        end as decimal(18, 2)
     ) as duration_min,
     {{ minutes_between('localized.requested_at', 'localized.started_at') }} as wait_min,
     cast(localized.surge_multiplier as decimal(4, 2)) as surge_multiplier,

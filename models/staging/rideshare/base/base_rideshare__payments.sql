@@ -14,8 +14,14 @@ cleaned as (
         source_rows.trip_id,
         lower(trim(source_rows.method)) as method,
         lower(trim(source_rows.status)) as status,
-        source_rows.amount,
-        coalesce(source_rows.tip_amount, cast(0 as decimal(12, 2))) as tip_amount,
+        {{ safe_amount('source_rows.amount') }} as amount,
+        coalesce({{ safe_amount('source_rows.tip_amount') }}, cast(0 as decimal(12, 2))) as tip_amount,
+        -- rule 5: more decimals than the currency's minor units (2) is never rounded
+        {{ has_excess_decimals('source_rows.amount') }}
+        or {{ has_excess_decimals('source_rows.tip_amount') }} as has_excess_decimals,
+        -- a blank tip is 0, a non-blank one must parse
+        nullif(trim(source_rows.tip_amount), '') is not null
+        and {{ safe_amount('source_rows.tip_amount') }} is null as has_unparseable_tip,
         upper(trim(source_rows.currency)) as currency,
         {{ safe_timestamp('source_rows.created_at') }} as created_at,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
@@ -36,7 +42,14 @@ ruled as (
                 coalesce(method, '') not in ('card', 'cash', 'wallet')
                 or coalesce(status, '') not in ('captured', 'failed', 'refunded')
                 then 'unknown_domain_value'
-            when coalesce(amount, -1) < 0 or tip_amount < 0 then 'invalid_measure'
+            when has_excess_decimals then 'excess_precision'
+            when
+                coalesce(amount, -1) < 0
+                or tip_amount < 0
+                or has_unparseable_tip
+                then 'invalid_measure'
+            -- rule 8: not created after the row's own last modification
+            when created_at > updated_at then 'timestamp_after_update'
         end as rejection_rule
     from cleaned
 ),

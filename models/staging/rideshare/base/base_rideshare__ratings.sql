@@ -30,6 +30,8 @@ ruled as (
             when updated_at is null or rated_at is null then 'unparseable_timestamp'
             when rated_by not in ('rider', 'driver') then 'unknown_domain_value'
             when stars is null or stars not between 1 and 5 then 'invalid_measure'
+            -- rule 8: not rated after the row's own last modification
+            when rated_at > updated_at then 'timestamp_after_update'
         end as rejection_rule
     from cleaned
 ),

@@ -8,6 +8,10 @@ source_rows as (
     {{ raw_rows_to_rank('trips', 'trip_id') }}
 ),
 
+cities as (
+    select * from {{ ref('stg_rideshare__cities') }}
+),
+
 cleaned as (
     select
         source_rows.trip_id,
@@ -21,7 +25,9 @@ cleaned as (
         {{ safe_timestamp('source_rows.ended_at') }} as ended_at,
         source_rows.distance_km,
         source_rows.surge_multiplier,
-        source_rows.fare_amount,
+        {{ safe_amount('source_rows.fare_amount') }} as fare_amount,
+        -- rule 5: more decimals than the currency's minor units (2) is never rounded
+        {{ has_excess_decimals('source_rows.fare_amount') }} as has_excess_decimals,
         upper(trim(source_rows.currency)) as currency,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         -- a blank optional timestamp is fine, a non-blank one must parse
@@ -32,6 +38,22 @@ cleaned as (
         source_rows._load_id,
         {{ current_build_id() }} as build_id
     from source_rows
+),
+
+first_launch as (
+    select min(launched_on) as launched_on
+    from cities
+),
+
+with_city_launch as (
+    select
+        cleaned.*,
+        -- the city's launch day as an instant (00:00 UTC); for an unknown city
+        -- the first launch of any city (nothing ran before it)
+        cast(coalesce(cities.launched_on, first_launch.launched_on) as timestamp) as city_launched_at
+    from cleaned
+    cross join first_launch
+    left join cities on cleaned.city_id = cities.city_id
 ),
 
 ruled as (
@@ -51,6 +73,7 @@ ruled as (
                 then 'unknown_domain_value'
             when status = 'completed' and (started_at is null or ended_at is null)
                 then 'missing_timestamp'
+            when has_excess_decimals then 'excess_precision'
             when
                 distance_km < 0
                 or (status = 'completed' and distance_km is null)
@@ -59,8 +82,13 @@ ruled as (
                 then 'invalid_measure'
             when started_at < requested_at or ended_at < started_at
                 then 'impossible_time_order'
+            -- rule 8: no event after the row's own last modification
+            when requested_at > updated_at or started_at > updated_at or ended_at > updated_at
+                then 'timestamp_after_update'
+            -- rule 8: no trip before its city launched (started and ended follow requested)
+            when requested_at < city_launched_at then 'before_city_launch'
         end as rejection_rule
-    from cleaned
+    from with_city_launch
 ),
 
 ranked as (
