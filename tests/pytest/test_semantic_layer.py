@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,7 @@ from conftest import ROOT, PgWarehouse, Warehouse, duckdb_env, run_dbt
 
 Row = tuple
 Query = Callable[[str], list[tuple]]
+README = (ROOT / "README.md").read_text()
 
 
 # --- running mf -------------------------------------------------------------------------------
@@ -308,11 +311,82 @@ def test_dbt_parse_rejects_an_invalid_semantic_manifest(tmp_path: Path) -> None:
     assert "no_such_metric" in proc.stdout
 
 
-def test_mf_lists_the_metrics(warehouse: Warehouse, tmp_path: Path) -> None:
-    env = mf_env(warehouse.env, project_view(warehouse.target_dir, tmp_path / "project"), "duckdb")
-    mf = str(Path(sys.executable).with_name("mf"))
-    proc = subprocess.run([mf, "list", "metrics"], cwd=tmp_path / "project", env=env, capture_output=True, text=True)
+# --- the README's analyst guide ---------------------------------------------------------------
+
+def guide() -> str:
+    return README.split("## Analyst guide", 1)[1].split("\n## ", 1)[0]
+
+
+def guide_commands(prefix: str) -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)```", guide(), flags=re.S)
+    lines = [re.sub(r"\s+#.*$", "", line).strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line.startswith(prefix)]
+
+
+def guide_sql(index: int) -> str:
+    return re.findall(r"```sql\n(.*?)```", guide(), flags=re.S)[index]
+
+
+def csv_rows(path: Path) -> list[tuple]:
+    with open(path, newline="") as fp:
+        return [tuple(row) for row in list(csv.reader(fp))[1:]]
+
+
+def same_rows(got: list[tuple], want: list[tuple]) -> bool:
+    def normal(row: tuple) -> tuple:
+        out = []
+        for value in row:
+            try:
+                out.append(round(num(value), 2))
+            except ArithmeticError:
+                out.append(str(value))
+        return tuple(out)
+    return [normal(r) for r in got] == [normal(r) for r in want]
+
+
+def test_guide_mf_commands_run_on_duckdb(warehouse: Warehouse, tmp_path: Path) -> None:
+    """Every `mf` command of the analyst guide runs on the DuckDB warehouse; the
+    two marked "= the first/second SQL example" give that example's rows."""
+    project = project_view(warehouse.target_dir, tmp_path / "project")
+    env = mf_env(warehouse.env, project, "duckdb")
+    commands = guide_commands("mf ")
+    assert len(commands) >= 6
+    bin_dir = Path(sys.executable).parent
+    compared = 0
+    for command in commands:
+        args = shlex.split(command)
+        marker = README.split(command, 1)[1].split("\n", 1)[0]
+        example = 0 if "= the first" in marker else 1 if "= the second" in marker else None
+        if example is not None:
+            args += ["--csv", str(tmp_path / "example.csv")]
+        proc = subprocess.run([str(bin_dir / args[0]), *args[1:]], cwd=project, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0 and "ERROR" not in proc.stdout, command + "\n" + proc.stdout[-3000:] + proc.stderr[-3000:]
+        if example is not None:
+            assert same_rows(csv_rows(tmp_path / "example.csv"), warehouse.query(guide_sql(example))), command
+            compared += 1
+        elif "--csv" not in args:
+            assert proc.stdout.strip(), command
+    assert compared == 2
+    assert (project / "trips_per_day.csv").stat().st_size > 1000
+
+
+def test_guide_make_metrics(warehouse: Warehouse) -> None:
+    assert "make metrics" in guide_commands("make metrics")
+    proc = subprocess.run(["make", "--no-print-directory", "metrics", "SAVED_QUERY=top_5_new_york_drivers"],
+                          cwd=ROOT, env={**warehouse.env, "DBT_TARGET": "duckdb"}, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    for metric in ("completion_rate", "net_revenue_usd", "retention_pct"):
-        assert metric in proc.stdout
-    assert os.path.exists(tmp_path / "project" / "target" / "semantic_manifest.json")
+    expected = warehouse.query(analysis_sql(warehouse.target_dir, "top_5_new_york_drivers"))
+    assert all(str(row[0]) in proc.stdout for row in expected)
+
+
+def test_guide_postgres_command(pg_warehouse: PgWarehouse, tmp_path: Path) -> None:
+    [command] = guide_commands("DBT_TARGET=postgres")
+    target = tmp_path / "target"
+    target.mkdir()
+    project = project_view(target, tmp_path / "project")
+    env = {**pg_warehouse.env, "DBT_PROFILES_DIR": str(ROOT / "profiles"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    regions = [r[0] for r in pg_warehouse.query("select distinct region from marts.dim_cities")]
+    assert all(region in proc.stdout for region in regions)
