@@ -118,7 +118,8 @@ def test_docs_site_shows_metrics_and_saved_queries(docs_url: str) -> None:
         page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
         page.goto(docs_url)
         page.wait_for_selector("#search")
-        assert "Net revenue (USD)" in page.inner_text("body")  # the project tree lists the metrics by label
+        tree = page.inner_text("body")
+        assert all(f"\n{section}\n" in tree for section in ("Metrics", "Semantic Models", "Saved Queries"))
 
         page.fill("#search", "completion_rate")
         result = page.locator(".search-result[href*='metric.ridehail.completion_rate']")
