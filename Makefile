@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: install browser build build-postgres test lint docs sql clean
+.PHONY: install browser build build-postgres test lint docs sql metrics clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ docs: install
 ## sql: read-only SQL prompt on the DuckDB marts (QUERY="select ..." prints the result instead)
 sql: install
 	$(BIN)/python scripts/sql.py $${QUERY:+"$$QUERY"}
+
+## metrics: the semantic layer with MetricFlow's `mf`: list the saved queries, or answer one (SAVED_QUERY=name);
+## DBT_TARGET=postgres for PostgreSQL (the DuckDB warehouse is built first when missing)
+metrics: install
+	test "$${DBT_TARGET:-duckdb}" != duckdb || test -f $${WAREHOUSE_DUCKDB_PATH:-warehouse.duckdb} || $(BIN)/dbt build
+	$(BIN)/dbt parse --quiet
+	$(BIN)/mf $(if $(SAVED_QUERY),query --saved-query $(SAVED_QUERY),list saved-queries)
 
 clean:
 	rm -rf target logs warehouse.duckdb

@@ -116,3 +116,35 @@ def test_docs_site_search_model_page_and_lineage(docs_url: str, warehouse: Wareh
         browser.close()
     assert shot.stat().st_size > 10_000 and upstream.stat().st_size > 10_000
     assert errors == []
+
+
+def test_docs_site_shows_metrics_and_saved_queries(docs_url: str) -> None:
+    """The semantic layer is browsable: a metric found by search opens its page
+    (description, the metrics it is built from), and so does a saved query."""
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+        page.goto(docs_url)
+        page.wait_for_selector("#search")
+        tree = page.inner_text("body")
+        assert all(f"\n{section}\n" in tree for section in ("Metrics", "Semantic Models", "Saved Queries"))
+
+        page.fill("#search", "completion_rate")
+        result = page.locator(".search-result[href*='metric.ridehail.completion_rate']")
+        result.wait_for()
+        result.click()
+        page.wait_for_url("**/metric.ridehail.completion_rate")
+        body = page.inner_text("body")
+        assert "Completed trips / trips (0 to 1)." in body
+        assert "completed_trips" in body.split("Depends On")[-1]
+
+        page.fill("#search", "top_5_new_york_drivers")
+        result = page.locator(".search-result[href*='saved_query.ridehail.top_5_new_york_drivers']")
+        result.wait_for()
+        result.click()
+        page.wait_for_url("**/saved_query.ridehail.top_5_new_york_drivers")
+        assert "The five drivers with the most completed trips in New York" in page.inner_text("body")
+        browser.close()
+    assert errors == []
