@@ -13,28 +13,30 @@ versions as (
     {%- endif %}
 ),
 
-unknown_member as (
-    select
-        '-1' as driver_version_key,
-        -1 as driver_id,
-        0 as version_number,
-        'Unknown' as first_name,
-        'Unknown' as last_name,
-        cast(null as varchar) as email,
-        cast(null as varchar) as phone,
-        -1 as city_id,
-        cast(null as varchar) as vehicle_make,
-        cast(null as varchar) as vehicle_model,
-        cast(null as integer) as vehicle_year,
-        cast(null as varchar) as product,
-        cast(null as varchar) as status,
-        cast(null as timestamp) as signed_up_at,
-        cast(null as timestamp) as updated_at,
-        cast('1900-01-01 00:00:00' as timestamp) as valid_from,
-        cast(null as timestamp) as valid_to,
-        true as is_current
-),
+{% if not is_incremental() -%}
+    unknown_member as (
+        select
+            '-1' as driver_version_key,
+            -1 as driver_id,
+            0 as version_number,
+            'Unknown' as first_name,
+            'Unknown' as last_name,
+            cast(null as varchar) as email,
+            cast(null as varchar) as phone,
+            -1 as city_id,
+            cast(null as varchar) as vehicle_make,
+            cast(null as varchar) as vehicle_model,
+            cast(null as integer) as vehicle_year,
+            cast(null as varchar) as product,
+            cast(null as varchar) as status,
+            cast(null as timestamp) as signed_up_at,
+            cast(null as timestamp) as updated_at,
+            cast('1900-01-01 00:00:00' as timestamp) as valid_from,
+            cast(null as timestamp) as valid_to,
+            true as is_current
+    ),
 
+{% endif -%}
 unioned as (
     select
         driver_version_key,
@@ -57,7 +59,7 @@ unioned as (
         is_current
     from versions
     {%- if not is_incremental() %}
-        -- written by a full build only: an incremental one leaves it as it is
+        -- the unknown member is written by a full build only: an incremental one leaves it as it is
         union all
         select * from unknown_member
     {%- endif %}
