@@ -92,15 +92,17 @@ def test_selecting_by_source_picks_what_depends_on_it(warehouse: Warehouse) -> N
     cities = selected(warehouse, "source:rideshare.cities+")
     payments = selected(warehouse, "source:rideshare.payments+")
     drivers = selected(warehouse, "source:rideshare.drivers+")
-    # cities reach the trips (timezone, local date) but not payment or driver history
-    assert {"dim_cities", "int_trips_versioned", "fct_trips", "mart_city_daily"} <= cities
-    assert not cities & {"int_payments_checked", "fct_payments", "int_driver_versions", "dim_drivers",
-                         "int_trip_changes", "dim_riders"}
-    # payments reach revenue but not the driver and rider dimensions
+    # cities reach the trips (launch date rule, timezone, currency) but not driver or rider history
+    assert {"dim_cities", "base_rideshare__trips", "int_trips_versioned", "fct_trips", "mart_city_daily"} <= cities
+    assert not cities & {"int_driver_versions", "dim_drivers", "int_rider_versions", "dim_riders"}
+    # payments reach revenue but not the trips' own versions or the dimensions
     assert {"int_payments_checked", "fct_payments", "int_trip_revenue", "fct_trips"} <= payments
-    assert not payments & {"dim_drivers", "int_driver_versions", "dim_riders", "dim_cities", "int_trips_versioned"}
-    assert {"int_driver_versions", "dim_drivers", "fct_trips", "ml_driver_daily_features"} <= drivers
-    assert not drivers & {"fct_payments", "int_payments_checked", "dim_riders", "dim_cities"}
+    assert not payments & {"base_rideshare__trips", "int_trips_versioned", "dim_drivers", "int_driver_versions",
+                           "dim_riders", "dim_cities"}
+    # drivers reach the trips' point-in-time versions, not payments or the trip change log
+    assert {"int_driver_versions", "dim_drivers", "int_trips_versioned", "fct_trips",
+            "ml_driver_daily_features"} <= drivers
+    assert not drivers & {"int_trip_changes", "int_payments_checked", "fct_payments", "dim_riders", "dim_cities"}
 
 
 def fresh_build(args: list[str], env: dict[str, str], target_dir) -> str:
