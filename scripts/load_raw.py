@@ -5,9 +5,14 @@
 
 Loads every export folder under SOURCE_DIR in name order (or SOURCE_DIR itself
 when it holds the CSV files), appending to raw.<table> with the export's name
-(`_batch`), each row's line in its file (`_line`), the load time
-(`_loaded_at`) and the load's id (`_load_id`). DuckDB reads the files with its
-own CSV reader, PostgreSQL with COPY.
+(`_batch`), the physical line of its file where each row starts (`_line`),
+the load time (`_loaded_at`) and the load's id (`_load_id`). DuckDB reads the
+files with its own CSV reader, PostgreSQL with COPY into a text stage table;
+both read every column as text, and a file means the same on both: the rules
+(byte-order mark, line endings, CR and NUL bytes, empty fields, blank lines,
+the exact spelling of typed values) are the table in raw_contract.py, and
+they are enforced here, in scan_file (the bytes) and row_ok_sql (the values,
+checked before any cast, so nothing is rounded or reinterpreted).
 
 Each export is one transaction, logged in raw.load_log (load_id, export, file,
 rows, bytes, sha256, loaded_at). Loads are serialised: on PostgreSQL each
@@ -24,7 +29,8 @@ does the rest.
 
 A file that breaks the contract (missing, extra or renamed columns, invalid
 UTF-8, a truncated line, a value of the wrong type in a typed column, an empty
-file) stops the load with `FILE:LINE: problem` and exit code 1, and the
+file, a stray CR, a NUL byte, a blank line in the middle) stops the load with
+`FILE:LINE: problem` (LINE: the physical line an editor shows) and exit code 1, and the
 export it belongs to leaves no trace: earlier exports of the same run stay
 loaded. The DuckDB file is WAREHOUSE_DUCKDB_PATH or warehouse.duckdb;
 PostgreSQL is reached through the libpq variables (PGHOST, ...).
