@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, postgres_env, scratch_database
+from conftest import ROOT, postgres_env, run_dbt, scratch_database
 from raw_contract import TABLES
 from test_load_raw import Engine, engine  # noqa: F401  (the both-engines fixture)
 
@@ -208,3 +208,16 @@ def test_accepted_spellings_load_the_same_rows(engine: Engine, tmp_path: Path, c
     trips, drivers = trips_and_drivers(engine)
     assert trips == EXPECTED_TRIPS
     assert drivers == [(101, model, 2), (102, "Zoe", 3 + model.count("\n")), (103, "Nexon", line_103)]
+
+
+def test_quarantine_names_the_physical_line(engine: Engine, tmp_path: Path) -> None:
+    """dq_quarantine.line is the editor's line: driver 103 (status on_leave)
+    starts on line 5 of drivers.csv, after a record that takes lines 2-3."""
+    proc = engine.load(CASES / "quoted-newline-line-numbers" / "quarantine_line")
+    assert proc.returncode == 0, proc.stderr
+    env = dict(engine.env, DBT_PROFILES_DIR=str(ROOT / "profiles"))
+    target = [] if engine.name == "duckdb" else ["--target", "postgres"]
+    run_dbt(["seed", *target], env, tmp_path / "target")
+    run_dbt(["run", "--select", "+dq_quarantine", *target], env, tmp_path / "target")
+    rows = engine.rows("select record_key, rule, line from marts.dq_quarantine where source_table = 'drivers'")
+    assert rows == [("103", "unknown_domain_value", 5)]
