@@ -105,6 +105,7 @@ def content_changes(logged: dict[str, tuple[int, str]], current: dict[str, tuple
 
 
 BOM = b"\xef\xbb\xbf"
+QUOTED_FIELD = re.compile(rb'(?<![^,\n])"[^"]*"(?=[,\r\n])')  # once doubled quotes are gone
 TWO_LF = re.compile(rb"\n\n")  # a blank line; faster than `in` for a two-byte needle
 
 
@@ -134,8 +135,8 @@ def scan_file(path: Path, table: str) -> FileScan:
     blank lines and a cut-off last line. Raises LoadError at the physical line.
 
     One pass in 4 MB chunks looks for the bytes that need a closer look (NUL,
-    CR, a quote, two line breaks in a row); only a file holding NUL, CR or
-    a blank line is read again whole to find exactly where."""
+    CR, a quote, two line breaks in a row); only a file holding one of them
+    is read again whole to find exactly where."""
     size = path.stat().st_size
     if size == 0:
         raise LoadError(path, 1, "empty file: no header row")
@@ -174,7 +175,7 @@ def scan_file(path: Path, table: str) -> FileScan:
         raise LoadError(path, 1, f"header does not match the {table} contract ({detail}); "
                                  f"expected: {','.join(expected)}")
     end = size
-    if nul or cr or blank:
+    if nul or cr or blank or quote:
         end = exact_checks(path, path.read_bytes(), start, quote, first.endswith(b"\r\n"))
     elif tail != b"\n":
         raise LoadError(path, count_lines(path) + 1, "truncated last line (the file does not end with a line break)")
@@ -182,9 +183,9 @@ def scan_file(path: Path, table: str) -> FileScan:
 
 
 def exact_checks(path: Path, data: bytes, start: int, quoted: bool, crlf: bool) -> int:
-    """scan_file's closer look at a file holding a NUL, a CR or two line
-    breaks in a row: raise at the physical line, or return where the records
-    end (before trailing blank lines)."""
+    """scan_file's closer look at a file holding a NUL, a CR, a quote or two
+    line breaks in a row: raise at the physical line, or return where the
+    records end (before trailing blank lines)."""
 
     def line_at(pos: int) -> int:
         return data.count(b"\n", 0, pos) + 1
@@ -198,6 +199,15 @@ def exact_checks(path: Path, data: bytes, start: int, quoted: bool, crlf: bool) 
     for match in re.finditer(rb"\r(?!\n)", data):
         raise LoadError(path, line_at(match.start()), "stray carriage return (a CR byte not followed by a line "
                         "feed; lines end with LF or CRLF)")
+    if quoted:
+        # a quote either encloses a whole field or is doubled inside one: drop the doubled
+        # quotes, then the enclosed fields; any quote left is where the engines part ways
+        # (DuckDB keeps it as text, PostgreSQL opens a quoted section)
+        body = data[start:].replace(b'""', b"")
+        if b'"' in QUOTED_FIELD.sub(b"", body):
+            body = QUOTED_FIELD.sub(lambda m: b"\n" * m.group().count(b"\n"), body)
+            raise LoadError(path, body.count(b"\n", 0, body.find(b'"')) + 1, "stray double quote: a quote may only "
+                            'enclose a whole field (a quote inside a quoted field is written "")')
     if b"\r" in data:
         for match in re.finditer(rb"(?<!\r)\n" if crlf else rb"\r\n", data):
             if outside_quotes(match.start()):

@@ -23,7 +23,8 @@ engines land the same rows or refuse the same file with the same
 | blank lines at the end of the file | ignored |
 | a blank line before the last record | refused: "blank line in the middle of the file" |
 | a last line without a line break | refused: "truncated last line" |
-| a field count other than the header's, a stray or unclosed quote, invalid UTF-8 | refused, naming the problem |
+| a quote that does not enclose a whole field (`ab"c`, `"ab"c`, an unclosed quote) | refused: "stray double quote" (DuckDB would keep it as text, PostgreSQL would open a quoted section) |
+| a field count other than the header's, invalid UTF-8 | refused, naming the count or the byte |
 | a value in a typed column that is not exactly its type's spelling (below) | refused, naming column and value: never rounded, never NaN/Infinity |
 | text columns | landed exactly as written (whitespace, case and Unicode form are staging's business) |
 

@@ -167,7 +167,11 @@ REFUSED = {
                            ["mixed line endings"]),
     "missing_field_after_a_quoted_line_break": ({"drivers.csv": on_line(5, b",economy,", b",")}, "drivers.csv:5",
                                                 ["12 fields", "13"]),
-    "unclosed_quote": ({"trips.csv": on_line(3, b",comfort,", b',"comfort,')}, "trips.csv:3", ["quot"]),
+    "unclosed_quote": ({"trips.csv": on_line(3, b",comfort,", b',"comfort,')}, "trips.csv:3", ["stray double quote"]),
+    "quote_inside_an_unquoted_field": ({"riders.csv": on_line(3, b"Dummy", b'Dum"my')}, "riders.csv:3",
+                                       ["stray double quote"]),
+    "text_after_a_closing_quote": ({"drivers.csv": on_line(3, b'Hybrid"', b'Hybrid"X')}, "drivers.csv:2",
+                                   ["stray double quote"]),
     "invalid_utf8_after_a_quoted_line_break": ({"drivers.csv": on_line(4, b"Renault", b"Ren\xe9ault")},
                                                "drivers.csv:4", ["UTF-8"]),
     "bom_twice": ({"cities.csv": lambda d: b"\xef\xbb\xbf\xef\xbb\xbf" + d}, "cities.csv:1", ["byte-order mark"]),
@@ -197,6 +201,9 @@ ACCEPTED = {
                                        "Camry\nHybrid", 5),
     "blank_line_inside_a_quoted_field": ({"drivers.csv": lambda d: d.replace(b"Camry\n", b"Camry\n\n")},
                                          "Camry\n\nHybrid", 6),
+    "doubled_quotes_and_quoted_fields": ({"drivers.csv": lambda d: d.replace(b'"Camry\nHybrid"', b'"Camry\n""Hybrid"""')
+                                           .replace(b",Zoe,", b',"Zoe",').replace(b",Nexon,", b',"Nexon",')},
+                                          'Camry\n"Hybrid"', 5),
 }
 
 
