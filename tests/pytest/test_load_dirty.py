@@ -228,3 +228,20 @@ def test_quarantine_names_the_physical_line(engine: Engine, tmp_path: Path) -> N
     run_dbt(["run", "--select", "+dq_quarantine", *target], env, tmp_path / "target")
     rows = engine.rows("select record_key, rule, line from marts.dq_quarantine where source_table = 'drivers'")
     assert rows == [("103", "unknown_domain_value", 5)]
+
+
+def test_text_lands_as_written_on_both_engines(both: tuple[Engine, Engine], tmp_path: Path) -> None:
+    """Odd text is data, not markup: padding, tabs, no-break spaces, `NULL`,
+    `\\N`, backslashes and decomposed accents land byte for byte on both."""
+    odd = ['  Eli ', '\tTab', 'NULL', '\\N', 'back\\slash', 'Zoe\u0308', 'no\u00a0break', '" quoted  "']
+    header, *lines = (BASE / "riders.csv").read_text().splitlines()
+    rows = [f"{300 + i},{name},Odd,odd{i}@example.com,+1555,1,false,2024-05-01 09:00:00,2024-05-01 09:00:00"
+            for i, name in enumerate(odd)]
+    source = export_with(tmp_path, {"riders.csv": lambda d: "\n".join([header, *lines, *rows, ""]).encode()})
+    seen = {}
+    for eng in both:
+        assert eng.load(source).returncode == 0
+        seen[eng.name] = comparable(raw_rows(eng, "riders"))
+    assert seen["duckdb"] == seen["postgres"]
+    names = [r[1] for r in seen["duckdb"] if r[0] >= 300]
+    assert names == [*odd[:-1], " quoted  "]
