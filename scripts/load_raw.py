@@ -47,6 +47,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -493,6 +494,15 @@ def next_load_id(db: DuckDBTarget | PostgresTarget) -> int:
     return int(logged) + 1
 
 
+def scan_export(folder: Path) -> tuple[list[tuple[Path, str]], dict[str, FileScan]]:
+    """The contract files of one export folder and their scans (scan_file)."""
+    files = [(folder / f"{t}.csv", t) for t in TABLES if (folder / f"{t}.csv").exists()]
+    unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
+    if unknown:
+        raise LoadError(folder / unknown[0], None, "not a file of the raw contract")
+    return files, {path.name: scan_file(path, table) for path, table in files}
+
+
 def load_all(source: Path, target: str, quiet: bool = False, redeliver: bool = False) -> dict[str, int]:
     """Load every export under SOURCE, each in its own transaction.
 
@@ -507,42 +517,47 @@ def load_all(source: Path, target: str, quiet: bool = False, redeliver: bool = F
         raise LoadError(source, None, "no export folders and no CSV files")
     db = PostgresTarget() if target == "postgres" else DuckDBTarget()
     totals = dict.fromkeys(TABLES, 0)
-    for folder in exports:
-        files = [(folder / f"{t}.csv", t) for t in TABLES if (folder / f"{t}.csv").exists()]
-        unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
-        if unknown:
-            raise LoadError(folder / unknown[0], None, "not a file of the raw contract")
-        scans = {path.name: scan_file(path, table) for path, table in files}
-        prints = {name: (scan.size, scan.sha256) for name, scan in scans.items()}
-        started = time.perf_counter()
-        with db.transaction():
-            db.lock()
-            # decided under the lock: a concurrent loader may have just loaded it
-            logged = logged_files(db, folder.name)
-            if logged is not None:
-                changes = content_changes(logged, prints)
-                if not changes:
-                    if not quiet:
-                        print(f"{folder.name}: already loaded (same content), skipped")
-                    continue
-                if not redeliver:
-                    raise LoadError(folder, None, f"export {folder.name} was already loaded with other content "
-                                    f"({'; '.join(changes)}); load it as a correction with --redeliver")
-            load_id = next_load_id(db)
-            loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
-            counts = {}
-            for path, table in files:
-                counts[table] = db.load(path, table, scans[path.name], folder.name, loaded_at, load_id)
-                size, digest = prints[path.name]
-                db.query("insert into raw.load_log (load_id, export, file, rows, bytes, sha256, loaded_at) "
-                         "values (?, ?, ?, ?, ?, ?, ?) returning load_id",
-                         [load_id, folder.name, path.name, counts[table], size, digest, loaded_at])
-        for table, n in counts.items():
-            totals[table] += n
-        if not quiet:
-            kind = "re-delivered, loaded as a correction" if logged is not None else "loaded"
-            print(f"{folder.name}: {kind} as load {load_id}: {sum(counts.values())} rows in "
-                  f"{time.perf_counter() - started:.1f}s ({', '.join(f'{t} {n}' for t, n in counts.items())})")
+    # the next export's files are scanned while this one loads; a scan's error is
+    # raised only when its export's turn comes, so earlier exports still load
+    scanner = ThreadPoolExecutor(max_workers=1)
+    pending = {folder: scanner.submit(scan_export, folder) for folder in exports[:2]}
+    try:
+        for i, folder in enumerate(exports):
+            if i + 2 < len(exports):
+                pending[exports[i + 2]] = scanner.submit(scan_export, exports[i + 2])
+            files, scans = pending.pop(folder).result()
+            prints = {name: (scan.size, scan.sha256) for name, scan in scans.items()}
+            started = time.perf_counter()
+            with db.transaction():
+                db.lock()
+                # decided under the lock: a concurrent loader may have just loaded it
+                logged = logged_files(db, folder.name)
+                if logged is not None:
+                    changes = content_changes(logged, prints)
+                    if not changes:
+                        if not quiet:
+                            print(f"{folder.name}: already loaded (same content), skipped")
+                        continue
+                    if not redeliver:
+                        raise LoadError(folder, None, f"export {folder.name} was already loaded with other content "
+                                        f"({'; '.join(changes)}); load it as a correction with --redeliver")
+                load_id = next_load_id(db)
+                loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+                counts = {}
+                for path, table in files:
+                    counts[table] = db.load(path, table, scans[path.name], folder.name, loaded_at, load_id)
+                    size, digest = prints[path.name]
+                    db.query("insert into raw.load_log (load_id, export, file, rows, bytes, sha256, loaded_at) "
+                             "values (?, ?, ?, ?, ?, ?, ?) returning load_id",
+                             [load_id, folder.name, path.name, counts[table], size, digest, loaded_at])
+            for table, n in counts.items():
+                totals[table] += n
+            if not quiet:
+                kind = "re-delivered, loaded as a correction" if logged is not None else "loaded"
+                print(f"{folder.name}: {kind} as load {load_id}: {sum(counts.values())} rows in "
+                      f"{time.perf_counter() - started:.1f}s ({', '.join(f'{t} {n}' for t, n in counts.items())})")
+    finally:
+        scanner.shutdown(wait=False, cancel_futures=True)
     return totals
 
 
