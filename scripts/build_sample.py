@@ -3,9 +3,9 @@
 exchange-rate seed under seeds/reference.
 
 The raw seeds are the generator's exports stacked into one file per table,
-each row tagged with its export (`_batch`), its line in that export's file
-(`_line`), the load time and the load id, exactly the columns the bulk loader
-adds. Run it only to change the
+each row tagged with its export (`_batch`), the physical line where it starts
+in that export's file (`_line`), the load time and the load id, exactly the
+columns the bulk loader adds. Run it only to change the
 sample on purpose; the tests recompute every expected figure from the files.
 """
 
@@ -43,7 +43,9 @@ def stack_exports(source: Path, seed_dir: Path, loaded_at: dict[str, str]) -> di
                 with open(path, newline="", encoding="utf-8") as fh:
                     reader = csv.reader(fh)
                     next(reader)
-                    for line, row in enumerate(reader, start=2):
+                    for row in reader:
+                        # the physical line where the record starts, as the loader's _line
+                        line = reader.line_num - sum(v.count("\n") for v in row)
                         writer.writerow(row + [folder.name, line, loaded_at[folder.name], load_id[folder.name]])
                         n += 1
         counts[table] = n

@@ -5,9 +5,14 @@
 
 Loads every export folder under SOURCE_DIR in name order (or SOURCE_DIR itself
 when it holds the CSV files), appending to raw.<table> with the export's name
-(`_batch`), each row's line in its file (`_line`), the load time
-(`_loaded_at`) and the load's id (`_load_id`). DuckDB reads the files with its
-own CSV reader, PostgreSQL with COPY.
+(`_batch`), the physical line of its file where each row starts (`_line`),
+the load time (`_loaded_at`) and the load's id (`_load_id`). DuckDB reads the
+files with its own CSV reader, PostgreSQL with COPY into a text stage table;
+both read every column as text, and a file means the same on both: the rules
+(byte-order mark, line endings, CR and NUL bytes, empty fields, blank lines,
+the exact spelling of typed values) are the table in raw_contract.py, and
+they are enforced here, in scan_file (the bytes) and row_ok_sql (the values,
+checked before any cast, so nothing is rounded or reinterpreted).
 
 Each export is one transaction, logged in raw.load_log (load_id, export, file,
 rows, bytes, sha256, loaded_at). Loads are serialised: on PostgreSQL each
@@ -24,7 +29,8 @@ does the rest.
 
 A file that breaks the contract (missing, extra or renamed columns, invalid
 UTF-8, a truncated line, a value of the wrong type in a typed column, an empty
-file) stops the load with `FILE:LINE: problem` and exit code 1, and the
+file, a stray CR, a NUL byte, a blank line in the middle) stops the load with
+`FILE:LINE: problem` (LINE: the physical line an editor shows) and exit code 1, and the
 export it belongs to leaves no trace: earlier exports of the same run stay
 loaded. The DuckDB file is WAREHOUSE_DUCKDB_PATH or warehouse.duckdb;
 PostgreSQL is reached through the libpq variables (PGHOST, ...).
@@ -41,11 +47,13 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from raw_contract import LINEAGE_COLUMNS, TABLES, columns, export_dirs
+from raw_contract import LINEAGE_COLUMNS, TABLES, columns, export_dirs, value_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG_COLUMNS = {"export": "varchar", "file": "varchar", "rows": "bigint", "loaded_at": "timestamp",
@@ -83,13 +91,9 @@ def log_ddl(postgres: bool) -> list[str]:
         for c, t in LOG_COLUMNS.items()]
 
 
-def fingerprint(path: Path) -> tuple[int, str]:
-    """(size in bytes, SHA-256 hex digest) of one export file."""
-    digest = hashlib.sha256()
+def count_lines(path: Path) -> int:
     with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(chunk)
-    return path.stat().st_size, digest.hexdigest()
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
 
 
 def content_changes(logged: dict[str, tuple[int, str]], current: dict[str, tuple[int, str]]) -> list[str]:
@@ -101,23 +105,64 @@ def content_changes(logged: dict[str, tuple[int, str]], current: dict[str, tuple
     return out
 
 
-def count_lines(path: Path) -> int:
-    with open(path, "rb") as fh:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+BOM = b"\xef\xbb\xbf"
+QUOTED_FIELD = re.compile(rb'(?<![^,\n])"[^"]*"(?=[,\r\n])')  # once doubled quotes are gone
+TWO_LF = re.compile(rb"\n\n")  # a blank line; faster than `in` for a two-byte needle
 
 
-def check_file(path: Path, table: str) -> None:
-    """What the engines do not say clearly: header, emptiness, a cut-off end."""
-    if path.stat().st_size == 0:
+@dataclass(frozen=True)
+class FileScan:
+    """What scan_file learned about one export file: its fingerprint, where
+    the records lie (after a byte-order mark, before trailing blank lines)
+    and whether a quoted field may hold a line break."""
+
+    size: int
+    sha256: str
+    start: int  # first byte of the header (3 after a byte-order mark)
+    end: int  # one past the last record's line break (trailing blank lines excluded)
+    quoted: bool  # the file holds a double quote: records may span lines
+
+
+def shown(value: str) -> str:
+    """A value as a message quotes it: short, line breaks visible."""
+    text = value if len(value) <= 40 else value[:37] + "..."
+    return "'" + text.replace("\r", "\\r").replace("\n", "\\n") + "'"
+
+
+def scan_file(path: Path, table: str) -> FileScan:
+    """The byte rules of the raw contract (raw_contract.py), checked once for
+    both engines while the file is fingerprinted: size and SHA-256, the header,
+    byte-order mark, NUL bytes, stray carriage returns, mixed line endings,
+    blank lines and a cut-off last line. Raises LoadError at the physical line.
+
+    One pass in 4 MB chunks looks for the bytes that need a closer look (NUL,
+    CR, a quote, two line breaks in a row); only a file holding one of them
+    is read again whole to find exactly where."""
+    size = path.stat().st_size
+    if size == 0:
         raise LoadError(path, 1, "empty file: no header row")
+    digest = hashlib.sha256()
+    nul = cr = quote = blank = False
+    head, tail = b"", b""
     with open(path, "rb") as fh:
-        first = fh.readline()
-        fh.seek(-1, os.SEEK_END)
-        last_byte = fh.read(1)
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(chunk)
+            if not head:
+                head = chunk[:1 << 16]
+            nul = nul or b"\x00" in chunk
+            cr = cr or b"\r" in chunk
+            quote = quote or b'"' in chunk
+            blank = blank or (tail == b"\n" and chunk[:1] == b"\n") or TWO_LF.search(chunk) is not None
+            tail = chunk[-1:]
+    start = len(BOM) if head.startswith(BOM) else 0
+    header_end = head.find(b"\n", start)
+    first = head[start:header_end + 1] if header_end >= 0 else head[start:]
     try:
-        header = next(csv.reader(io.StringIO(first.decode("utf-8"))))
+        header = next(csv.reader(io.StringIO(first.decode("utf-8"), newline="")), [])
     except UnicodeDecodeError:
         raise LoadError(path, 1, "header is not valid UTF-8") from None
+    except csv.Error as exc:
+        raise LoadError(path, 1, f"header is not a CSV line ({exc})") from None
     expected = columns(table)
     if header != expected:
         missing = [c for c in expected if c not in header]
@@ -126,14 +171,103 @@ def check_file(path: Path, table: str) -> None:
             f"missing {', '.join(missing)}" if missing else "",
             f"unexpected {', '.join(extra)}" if extra else "",
             "columns out of order" if not missing and not extra else ""]))
+        if header and header[0].startswith("\ufeff"):
+            detail = "more than one byte-order mark before the header"
         raise LoadError(path, 1, f"header does not match the {table} contract ({detail}); "
                                  f"expected: {','.join(expected)}")
-    if last_byte != b"\n":
+    end = size
+    if nul or cr or blank or quote:
+        end = exact_checks(path, path.read_bytes(), start, quote, first.endswith(b"\r\n"))
+    elif tail != b"\n":
         raise LoadError(path, count_lines(path) + 1, "truncated last line (the file does not end with a line break)")
+    return FileScan(size, digest.hexdigest(), start, end, quote)
 
 
-def engine_error(path: Path, exc: Exception) -> LoadError:
-    """Turn a DuckDB or PostgreSQL CSV error into FILE:LINE: problem."""
+def exact_checks(path: Path, data: bytes, start: int, quoted: bool, crlf: bool) -> int:
+    """scan_file's closer look at a file holding a NUL, a CR, a quote or two
+    line breaks in a row: raise at the physical line, or return where the
+    records end (before trailing blank lines)."""
+
+    def line_at(pos: int) -> int:
+        return data.count(b"\n", 0, pos) + 1
+
+    def outside_quotes(pos: int) -> bool:  # an even number of quotes before POS
+        return not quoted or data.count(b'"', 0, pos) % 2 == 0
+
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise LoadError(path, line_at(nul), "NUL byte (0x00) in the file: an export is text and holds none")
+    for match in re.finditer(rb"\r(?!\n)", data):
+        raise LoadError(path, line_at(match.start()), "stray carriage return (a CR byte not followed by a line "
+                        "feed; lines end with LF or CRLF)")
+    if quoted:
+        # a quote either encloses a whole field or is doubled inside one: drop the doubled
+        # quotes, then the enclosed fields; any quote left is where the engines part ways
+        # (DuckDB keeps it as text, PostgreSQL opens a quoted section)
+        body = data[start:].replace(b'""', b"")
+        if b'"' in QUOTED_FIELD.sub(b"", body):
+            body = QUOTED_FIELD.sub(lambda m: b"\n" * m.group().count(b"\n"), body)
+            raise LoadError(path, body.count(b"\n", 0, body.find(b'"')) + 1, "stray double quote: a quote may only "
+                            'enclose a whole field (a quote inside a quoted field is written "")')
+    if b"\r" in data:
+        for match in re.finditer(rb"(?<!\r)\n" if crlf else rb"\r\n", data):
+            if outside_quotes(match.start()):
+                raise LoadError(path, line_at(match.start()), "mixed line endings: this line ends with "
+                                f"{'LF' if crlf else 'CRLF'}, the header with {'CRLF' if crlf else 'LF'}")
+    if not data.endswith(b"\n"):
+        raise LoadError(path, line_at(len(data)), "truncated last line (the file does not end with a line break)")
+    eol = b"\r\n" if crlf else b"\n"
+    end = len(data)
+    while end - 2 * len(eol) >= start and data[end - 2 * len(eol):end] == eol + eol:
+        end -= len(eol)  # blank lines at the end are ignored
+    pos = data.find(eol + eol, start, end)
+    while pos >= 0:
+        if outside_quotes(pos + len(eol)):
+            raise LoadError(path, line_at(pos) + 1, "blank line in the middle of the file (blank lines are "
+                            "allowed only at the end)")
+        pos = data.find(eol + eol, pos + len(eol), end)
+    return end
+
+
+def locate_problem(path: Path, table: str) -> LoadError | None:
+    """The first record of a file that breaks the contract, located at its
+    physical line: invalid UTF-8, a field count other than the header's,
+    broken quoting, or a typed value that does not match its pattern. Runs
+    after an engine refused a file (both engines refuse the same files), so
+    the message is the same on both; None if nothing is found."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return LoadError(path, data.count(b"\n", 0, exc.start) + 1,
+                         f"invalid UTF-8 (byte 0x{data[exc.start]:02x} is not UTF-8 text)")
+    expected = columns(table)
+    checks = [(expected.index(c), c, re.compile(rx), desc) for c, (rx, desc) in value_patterns(table).items()]
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
+    end = 0
+    try:
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if start == 1 or not record:
+                continue
+            if len(record) != len(expected):
+                return LoadError(path, start, f"{len(record)} fields where the {table} contract has {len(expected)}")
+            for i, col, rx, desc in checks:
+                value = record[i]
+                if value and not rx.fullmatch(value):
+                    return LoadError(path, start, f"column {col} ({TABLES[table][col]}): {shown(value)} is not "
+                                     f"{desc}; values are never rounded or changed")
+    except csv.Error as exc:
+        return LoadError(path, end + 1, f"broken quoting ({exc})")
+    return None
+
+
+def engine_error(path: Path, table: str, exc: Exception) -> LoadError:
+    """An engine refused a file: say where and why at the physical line
+    (locate_problem), else pass the engine's own words on."""
+    located = locate_problem(path, table)
+    if located is not None:
+        return located
     text = str(exc)
     line = re.search(r"(?:CSV Error on Line: |COPY \w+, line )(\d+)", text)
     problem = text.strip().splitlines()[0]
@@ -142,6 +276,66 @@ def engine_error(path: Path, exc: Exception) -> LoadError:
         problem = next((ln.strip() for ln in after if ln.strip()), problem)
     problem = re.sub(r"^(Conversion|Invalid Input) Error: ", "", problem)
     return LoadError(path, int(line.group(1)) if line else None, problem)
+
+
+def typed_select(table: str, postgres: bool) -> list[str]:
+    """The contract columns of TABLE cast from text to their raw types; only
+    rows that passed row_ok_sql are cast, so no engine rounds or reinterprets
+    a value."""
+    cast_type = pg_type if postgres else (lambda t: t)
+    return [col if raw_type == "varchar" else f"cast({col} as {cast_type(raw_type)}) as {col}"
+            for col, raw_type in TABLES[table].items()]
+
+
+def row_ok_sql(table: str, postgres: bool) -> str:
+    """SQL that is true when every typed value of a row is NULL or matches
+    its pattern (raw_contract.value_pattern) as a whole: one regular
+    expression per row over the typed values joined by commas (no pattern
+    admits a comma, so a value cannot spill into its neighbour)."""
+    patterns = value_patterns(table)
+    if not patterns:
+        return "true"
+    joined = "concat(" + ", ',', ".join(f"coalesce({c}, '')" for c in patterns) + ")"
+    pattern = ",".join(f"({rx})?" for rx, _ in patterns.values())
+    if postgres:
+        return f"({joined} ~ '^(?:{pattern})$')"
+    return f"regexp_full_match({joined}, '{pattern}')"
+
+
+def breaks_sql(table: str) -> str:
+    """SQL for the number of line breaks held in a row's text fields."""
+    return " + ".join(f"coalesce(length({c}) - length(replace({c}, chr(10), '')), 0)"
+                      for c, t in TABLES[table].items() if t == "varchar")
+
+
+def line_sql(record: str, breaks: str | None) -> str:
+    """The physical line where each record starts: the header is line 1,
+    record n starts at line n + 1 plus the line breaks held in quoted fields
+    of the records before it (BREAKS, per record; None when the file holds
+    no quote, so no record spans lines)."""
+    if breaks is None:
+        return f"{record} + 1"
+    return (f"{record} + 1 + coalesce(sum({breaks}) over (order by {record} rows between unbounded preceding "
+            f"and 1 preceding), 0)")
+
+
+class BodyReader:
+    """A file object over the records of an export file: COPY reads it up
+    to scan.end, so trailing blank lines never reach PostgreSQL."""
+
+    def __init__(self, path: Path, scan: FileScan) -> None:
+        self.fh = open(path, "rb")
+        self.left = scan.end
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or size > self.left:
+            size = self.left
+        data = self.fh.read(size)
+        self.left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.fh.close()
 
 
 class DuckDBTarget:
@@ -199,18 +393,26 @@ class DuckDBTarget:
     def lock(self) -> None:
         """Nothing to take: this process is the file's only writer."""
 
-    def load(self, path: Path, table: str, export: str, loaded_at: datetime, load_id: int) -> int:
-        types = ", ".join(f"'{c}': '{t}'" for c, t in TABLES[table].items())
+    def load(self, path: Path, table: str, scan: FileScan, export: str, loaded_at: datetime, load_id: int) -> int:
+        text = ", ".join(f"'{c}': 'varchar'" for c in TABLES[table])
+        # checked and cast in the parallel scan; row_number() then numbers records in file order
         sql = f"""
             insert into raw.{table}
-            select *, ? as _batch, cast(row_number() over () + 1 as integer) as _line, ? as _loaded_at,
-                ? as _load_id
-            from read_csv(?, header = true, columns = {{{types}}}, auto_detect = false, delim = ',',
-                          quote = '"', escape = '"', strict_mode = true, encoding = 'utf-8')"""
+            select {', '.join(TABLES[table])}, ? as _batch,
+                   cast({line_sql('_record', '_breaks' if scan.quoted else None)} as integer), ?, ?
+            from (
+                select *, row_number() over () as _record
+                from (
+                    select {', '.join(typed_select(table, postgres=False))}
+                           {f', {breaks_sql(table)} as _breaks' if scan.quoted else ''}
+                    from read_csv(?, header = true, columns = {{{text}}}, auto_detect = false, delim = ',',
+                                  quote = '"', escape = '"', strict_mode = true, encoding = 'utf-8')
+                    where case when {row_ok_sql(table, postgres=False)} then true
+                               else error('a value does not match its type') end))"""
         try:
             return self.con.execute(sql, [export, loaded_at, load_id, str(path)]).fetchone()[0]
         except self.duckdb.Error as exc:
-            raise engine_error(path, exc) from None
+            raise engine_error(path, table, exc) from None
 
 
 class PostgresTarget:
@@ -245,20 +447,26 @@ class PostgresTarget:
     def lock(self) -> None:
         self.query("select pg_advisory_xact_lock(?)", [LOCK_KEY])
 
-    def load(self, path: Path, table: str, export: str, loaded_at: datetime, load_id: int) -> int:
+    def load(self, path: Path, table: str, scan: FileScan, export: str, loaded_at: datetime, load_id: int) -> int:
         cols = TABLES[table]
         stage = f"stage_{table}"
         with self.con.cursor() as cur:
             cur.execute(f"create temp table {stage} "
-                        f"({', '.join(f'{c} {pg_type(t)}' for c, t in cols.items())}, _row bigserial) on commit drop")
+                        f"({', '.join(f'{c} text' for c in cols)}, _record bigserial) on commit drop")
+            body = BodyReader(path, scan)
             try:
-                with open(path, "rb") as fh:
-                    cur.copy_expert(f"copy {stage} ({', '.join(cols)}) from stdin "
-                                    "with (format csv, header true, encoding 'UTF8')", fh)
+                cur.copy_expert(f"copy {stage} ({', '.join(cols)}) from stdin with (format csv, header true, "
+                                f"encoding 'UTF8', force_null ({', '.join(cols)}))", body)
             except self.psycopg2.Error as exc:
-                raise engine_error(path, exc) from None
-            cur.execute(f"insert into raw.{table} select {', '.join(cols)}, %s, cast(_row + 1 as integer), %s, %s "
-                        f"from {stage} order by _row", [export, loaded_at, load_id])
+                raise engine_error(path, table, exc) from None
+            finally:
+                body.close()
+            cur.execute(f"select exists (select from {stage} where not {row_ok_sql(table, postgres=True)})")
+            if cur.fetchone()[0]:
+                raise locate_problem(path, table) or LoadError(path, None, "a value does not match its type")
+            cur.execute(f"insert into raw.{table} select {', '.join(typed_select(table, postgres=True))}, %s, "
+                        f"cast({line_sql('_record', breaks_sql(table) if scan.quoted else None)} as integer), %s, %s "
+                        f"from {stage} order by _record", [export, loaded_at, load_id])
             rows = cur.rowcount
             cur.execute(f"drop table {stage}")
             return rows
@@ -286,6 +494,15 @@ def next_load_id(db: DuckDBTarget | PostgresTarget) -> int:
     return int(logged) + 1
 
 
+def scan_export(folder: Path) -> tuple[list[tuple[Path, str]], dict[str, FileScan]]:
+    """The contract files of one export folder and their scans (scan_file)."""
+    files = [(folder / f"{t}.csv", t) for t in TABLES if (folder / f"{t}.csv").exists()]
+    unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
+    if unknown:
+        raise LoadError(folder / unknown[0], None, "not a file of the raw contract")
+    return files, {path.name: scan_file(path, table) for path, table in files}
+
+
 def load_all(source: Path, target: str, quiet: bool = False, redeliver: bool = False) -> dict[str, int]:
     """Load every export under SOURCE, each in its own transaction.
 
@@ -300,43 +517,47 @@ def load_all(source: Path, target: str, quiet: bool = False, redeliver: bool = F
         raise LoadError(source, None, "no export folders and no CSV files")
     db = PostgresTarget() if target == "postgres" else DuckDBTarget()
     totals = dict.fromkeys(TABLES, 0)
-    for folder in exports:
-        files = [(folder / f"{t}.csv", t) for t in TABLES if (folder / f"{t}.csv").exists()]
-        unknown = sorted(p.name for p in folder.glob("*.csv") if p.stem not in TABLES)
-        if unknown:
-            raise LoadError(folder / unknown[0], None, "not a file of the raw contract")
-        for path, table in files:
-            check_file(path, table)
-        prints = {path.name: fingerprint(path) for path, _ in files}
-        started = time.perf_counter()
-        with db.transaction():
-            db.lock()
-            # decided under the lock: a concurrent loader may have just loaded it
-            logged = logged_files(db, folder.name)
-            if logged is not None:
-                changes = content_changes(logged, prints)
-                if not changes:
-                    if not quiet:
-                        print(f"{folder.name}: already loaded (same content), skipped")
-                    continue
-                if not redeliver:
-                    raise LoadError(folder, None, f"export {folder.name} was already loaded with other content "
-                                    f"({'; '.join(changes)}); load it as a correction with --redeliver")
-            load_id = next_load_id(db)
-            loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
-            counts = {}
-            for path, table in files:
-                counts[table] = db.load(path, table, folder.name, loaded_at, load_id)
-                size, digest = prints[path.name]
-                db.query("insert into raw.load_log (load_id, export, file, rows, bytes, sha256, loaded_at) "
-                         "values (?, ?, ?, ?, ?, ?, ?) returning load_id",
-                         [load_id, folder.name, path.name, counts[table], size, digest, loaded_at])
-        for table, n in counts.items():
-            totals[table] += n
-        if not quiet:
-            kind = "re-delivered, loaded as a correction" if logged is not None else "loaded"
-            print(f"{folder.name}: {kind} as load {load_id}: {sum(counts.values())} rows in "
-                  f"{time.perf_counter() - started:.1f}s ({', '.join(f'{t} {n}' for t, n in counts.items())})")
+    # the next export's files are scanned while this one loads; a scan's error is
+    # raised only when its export's turn comes, so earlier exports still load
+    scanner = ThreadPoolExecutor(max_workers=1)
+    pending = {folder: scanner.submit(scan_export, folder) for folder in exports[:2]}
+    try:
+        for i, folder in enumerate(exports):
+            if i + 2 < len(exports):
+                pending[exports[i + 2]] = scanner.submit(scan_export, exports[i + 2])
+            files, scans = pending.pop(folder).result()
+            prints = {name: (scan.size, scan.sha256) for name, scan in scans.items()}
+            started = time.perf_counter()
+            with db.transaction():
+                db.lock()
+                # decided under the lock: a concurrent loader may have just loaded it
+                logged = logged_files(db, folder.name)
+                if logged is not None:
+                    changes = content_changes(logged, prints)
+                    if not changes:
+                        if not quiet:
+                            print(f"{folder.name}: already loaded (same content), skipped")
+                        continue
+                    if not redeliver:
+                        raise LoadError(folder, None, f"export {folder.name} was already loaded with other content "
+                                        f"({'; '.join(changes)}); load it as a correction with --redeliver")
+                load_id = next_load_id(db)
+                loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+                counts = {}
+                for path, table in files:
+                    counts[table] = db.load(path, table, scans[path.name], folder.name, loaded_at, load_id)
+                    size, digest = prints[path.name]
+                    db.query("insert into raw.load_log (load_id, export, file, rows, bytes, sha256, loaded_at) "
+                             "values (?, ?, ?, ?, ?, ?, ?) returning load_id",
+                             [load_id, folder.name, path.name, counts[table], size, digest, loaded_at])
+            for table, n in counts.items():
+                totals[table] += n
+            if not quiet:
+                kind = "re-delivered, loaded as a correction" if logged is not None else "loaded"
+                print(f"{folder.name}: {kind} as load {load_id}: {sum(counts.values())} rows in "
+                      f"{time.perf_counter() - started:.1f}s ({', '.join(f'{t} {n}' for t, n in counts.items())})")
+    finally:
+        scanner.shutdown(wait=False, cancel_futures=True)
     return totals
 
 

@@ -34,6 +34,18 @@ class Engine:
         return subprocess.run([sys.executable, str(ROOT / "scripts/load_raw.py"), str(source), "--target", self.name],
                               env=self.env, capture_output=True, text=True)
 
+    def rows(self, sql: str) -> list[tuple]:
+        if self.name == "duckdb":
+            with duckdb.connect(self.env["WAREHOUSE_DUCKDB_PATH"], read_only=True) as con:
+                return con.execute(sql).fetchall()
+        con = pg_connect(self.env)
+        try:
+            with con.cursor() as cur:
+                cur.execute(sql)
+                return cur.fetchall()
+        finally:
+            con.close()
+
     def state(self) -> dict[str, object]:
         """Row count and lineage fingerprint of every raw table, and the load log."""
         queries = {t: f"select count(*), count(distinct _batch), coalesce(sum(_line), 0) from raw.{t}" for t in TABLES}
