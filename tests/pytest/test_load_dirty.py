@@ -142,13 +142,14 @@ def crlf(data: bytes) -> bytes:
 # (file edits, FILE:LINE, words the message must hold)
 REFUSED = {
     "nan_in_a_measure": ({"trips.csv": on_line(3, b",12.000,", b",NaN,")}, "trips.csv:3", ["distance_km", "'NaN'"]),
-    "infinity_in_an_amount": ({"payments.csv": on_line(2, b",20.00,", b",Infinity,")}, "payments.csv:2",
-                              ["amount", "'Infinity'"]),
+    # (money amounts land as text and staging quarantines them: rule 5, excess_precision / invalid_measure)
+    "infinity_in_a_measure": ({"trips.csv": on_line(2, b",8.500,", b",Infinity,")}, "trips.csv:2",
+                              ["distance_km", "'Infinity'"]),
     "inf_in_a_multiplier": ({"trips.csv": on_line(4, b",1.00,", b",-inf,")}, "trips.csv:4",
                             ["surge_multiplier", "'-inf'"]),
     "more_decimals_than_the_column": ({"trips.csv": on_line(2, b",8.500,", b",8.5004,")}, "trips.csv:2",
                                       ["distance_km", "'8.5004'", "3 after"]),
-    "exponent": ({"trips.csv": on_line(2, b",20.00,", b",2e1,")}, "trips.csv:2", ["fare_amount", "'2e1'"]),
+    "exponent": ({"trips.csv": on_line(3, b",12.000,", b",1.2e1,")}, "trips.csv:3", ["distance_km", "'1.2e1'"]),
     "text_in_an_id": ({"ratings.csv": on_line(3, b"1001,driver", b"abc,driver")}, "ratings.csv:3",
                       ["trip_id", "'abc'"]),
     "padded_integer": ({"ratings.csv": on_line(3, b",4,", b", 4,")}, "ratings.csv:3", ["stars", "' 4'"]),
