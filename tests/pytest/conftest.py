@@ -85,6 +85,21 @@ def pg_connect(env: dict[str, str]):
                             password=env["PGPASSWORD"] or None, dbname=env["PGDATABASE"] or "postgres")
 
 
+def query_engine(target: str, env: dict[str, str], sql: str) -> list[tuple]:
+    """Rows of SQL on the warehouse ENV names: its DuckDB file (read-only)
+    when TARGET is duckdb, else its PostgreSQL database."""
+    if target == "duckdb":
+        with duckdb.connect(env["WAREHOUSE_DUCKDB_PATH"], read_only=True) as con:
+            return con.execute(sql).fetchall()
+    con = pg_connect(env)
+    try:
+        with con.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchall()
+    finally:
+        con.close()
+
+
 @contextmanager
 def scratch_database(server: dict[str, str], name: str) -> Iterator[str]:
     """A fresh database on the server, dropped afterwards: tests never touch

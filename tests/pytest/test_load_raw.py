@@ -11,10 +11,9 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from conftest import ROOT, pg_connect, postgres_env, scratch_database
+from conftest import ROOT, postgres_env, query_engine, scratch_database
 from raw_contract import TABLES
 
 
@@ -35,34 +34,13 @@ class Engine:
                               env=self.env, capture_output=True, text=True)
 
     def rows(self, sql: str) -> list[tuple]:
-        if self.name == "duckdb":
-            with duckdb.connect(self.env["WAREHOUSE_DUCKDB_PATH"], read_only=True) as con:
-                return con.execute(sql).fetchall()
-        con = pg_connect(self.env)
-        try:
-            with con.cursor() as cur:
-                cur.execute(sql)
-                return cur.fetchall()
-        finally:
-            con.close()
+        return query_engine(self.name, self.env, sql)
 
     def state(self) -> dict[str, object]:
         """Row count and lineage fingerprint of every raw table, and the load log."""
         queries = {t: f"select count(*), count(distinct _batch), coalesce(sum(_line), 0) from raw.{t}" for t in TABLES}
         queries["load_log"] = "select count(*), count(distinct export), coalesce(sum(rows), 0) from raw.load_log"
-        if self.name == "duckdb":
-            with duckdb.connect(self.env["WAREHOUSE_DUCKDB_PATH"], read_only=True) as con:
-                return {k: tuple(int(v) for v in con.execute(q).fetchone()) for k, q in queries.items()}
-        con = pg_connect(self.env)
-        try:
-            with con.cursor() as cur:
-                out = {}
-                for k, q in queries.items():
-                    cur.execute(q)
-                    out[k] = tuple(int(v) for v in cur.fetchone())
-                return out
-        finally:
-            con.close()
+        return {k: tuple(int(v) for v in self.rows(q)[0]) for k, q in queries.items()}
 
 
 @pytest.fixture(params=["duckdb", "postgres"])

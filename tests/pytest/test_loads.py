@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, duckdb_env, pg_connect, postgres_env, run_dbt, scratch_database
+from conftest import ROOT, duckdb_env, pg_connect, postgres_env, query_engine, run_dbt, scratch_database
 from marts_compare import differences, drop_column, duckdb_marts, postgres_marts
 from raw_contract import TABLES
 
@@ -44,17 +44,7 @@ class Db:
         self.dbt("run", *(["--full-refresh"] if full_refresh else []))
 
     def query(self, sql: str) -> list[tuple]:
-        if self.target == "duckdb":
-            import duckdb
-            with duckdb.connect(self.env["WAREHOUSE_DUCKDB_PATH"], read_only=True) as con:
-                return con.execute(sql).fetchall()
-        con = pg_connect(self.env)
-        try:
-            with con.cursor() as cur:
-                cur.execute(sql)
-                return cur.fetchall()
-        finally:
-            con.close()
+        return query_engine(self.target, self.env, sql)
 
     def marts(self) -> dict:
         if self.target == "duckdb":

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, duckdb_env, pg_connect, postgres_env, run_dbt, scratch_database
+from conftest import ROOT, duckdb_env, pg_connect, postgres_env, query_engine, run_dbt, scratch_database
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 D = Decimal
@@ -246,14 +246,6 @@ def test_refund_validity_follows_new_payments_incrementally_on_postgres(
     with scratch_database(postgres_server, "rule_case_refund_across_exports") as name:
         env = postgres_env(postgres_server, name)
 
-        def query(sql: str) -> list[tuple]:
-            con = pg_connect(env)
-            try:
-                with con.cursor() as cur:
-                    cur.execute(sql)
-                    return cur.fetchall()
-            finally:
-                con.close()
-
         check_across_exports(lambda args: args and run_dbt([*args, "--target", "postgres"], env, tmp_path / "t"),
-                             query, lambda export: load_export(export, env, "postgres"))
+                             lambda sql: query_engine("postgres", env, sql),
+                             lambda export: load_export(export, env, "postgres"))
