@@ -142,3 +142,11 @@
 {% macro has_excess_decimals(column) -%}
     coalesce({{ matches_regex('trim(' ~ column ~ ')', '^[+-]?[0-9]*[.][0-9]{2}0*[1-9][0-9]*$') }}, false)
 {%- endmacro %}
+
+{#- When a snapshot learned a version (dbt_valid_from, dbt_updated_at): UTC,
+    whatever the session's time zone (TZ on DuckDB, PGTZ or the server's
+    setting on PostgreSQL), like every timestamp in the warehouse. Overrides
+    dbt's global macro, which both adapters implement as local wall-clock time. -#}
+{% macro snapshot_get_time() -%}
+    cast(current_timestamp at time zone 'UTC' as timestamp)
+{%- endmacro %}
