@@ -3,7 +3,8 @@
     check, on an incremental build, only the rows that build wrote (the newest
     build_id stamp), so a daily build's tests cost in proportion to the
     batch. A full refresh (or a first build) stamps every row alike, so it
-    tests every row. A test's own `where` config still applies. Overrides
+    tests every row. A test with meta test_scope: whole_table (a threshold
+    over the whole table) always reads every row. A test's own `where` config still applies. Overrides
     dbt's get_where_subquery, which wraps the tested model of every generic
     test. -#}
 {% macro get_where_subquery(relation) -%}
@@ -11,7 +12,9 @@
     {%- if config.get('where') -%}
         {%- do conditions.append(config.get('where')) -%}
     {%- endif -%}
-    {%- if not flags.FULL_REFRESH and is_scoped_to_latest_build(relation) -%}
+    {%- set meta = config.get('meta') -%}
+    {%- set whole_table = meta is mapping and meta.get('test_scope') == 'whole_table' -%}
+    {%- if not flags.FULL_REFRESH and not whole_table and is_scoped_to_latest_build(relation) -%}
         {%- do conditions.append(written_by_latest_build(relation)) -%}
     {%- endif -%}
     {%- if conditions -%}
