@@ -100,12 +100,15 @@ def main() -> None:
                         help="copy both builds' run_results.json (per-node timings) to DIR")
     parser.add_argument("--exports", type=Path,
                         help="reuse exports written earlier by generate_raw.py (kept; the generate step is skipped)")
+    parser.add_argument("--vars", metavar="YAML",
+                        help="dbt --vars for both builds, e.g. '{change_detection_indexes: false}'")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="ridehail-bench-"))
     env = dict(os.environ, WAREHOUSE_DUCKDB_PATH=str(work / "bench.duckdb"), DBT_PROFILES_DIR=str(ROOT / "profiles"))
     dbt = [str(BIN / "dbt")]
-    target = ["--target", args.target, "--target-path", str(work / "target")]
+    target = ["--target", args.target, "--target-path", str(work / "target"),
+              *(["--vars", args.vars] if args.vars else [])]
     try:
         history, last = work / "history", work / "last"
         history.mkdir()

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from raw_contract import LINEAGE_COLUMNS, TABLES, columns, export_dirs, value_patterns
+from raw_contract import LINEAGE_COLUMNS, RANK_KEYS, TABLES, columns, export_dirs, value_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 LOG_COLUMNS = {"export": "varchar", "file": "varchar", "rows": "bigint", "loaded_at": "timestamp",
@@ -76,12 +76,22 @@ def pg_type(raw_type: str) -> str:
 
 
 def table_ddl(table: str, postgres: bool) -> list[str]:
-    """Create raw.TABLE, and add lineage columns a table of an older release lacks."""
+    """Create raw.TABLE, and add lineage columns a table of an older release lacks.
+
+    On PostgreSQL also index what an incremental build filters raw on: _load_id
+    (the rows of loads a base model has not seen) and the table's RANK_KEYS key
+    (every row of those keys). DuckDB needs neither: its zone maps prune on
+    _load_id, which grows with each load.
+    """
     cols = {**TABLES[table], **LINEAGE_COLUMNS}
     body = ", ".join(f"{c} {pg_type(t) if postgres else t}" for c, t in cols.items())
-    return [f"create table if not exists raw.{table} ({body})"] + [
+    ddl = [f"create table if not exists raw.{table} ({body})"] + [
         f"alter table raw.{table} add column if not exists {c} {pg_type(t) if postgres else t}"
         for c, t in LINEAGE_COLUMNS.items()]
+    if postgres:
+        ddl += [f"create index if not exists {table}__{c}_idx on raw.{table} ({c})"
+                for c in ("_load_id", RANK_KEYS[table])]
+    return ddl
 
 
 def log_ddl(postgres: bool) -> list[str]:

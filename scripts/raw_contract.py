@@ -127,6 +127,12 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
+# The key each base model re-ranks a raw table by (raw_rows_to_rank in
+# macros/incremental.sql): on PostgreSQL the loader indexes it and _load_id,
+# which an incremental build filters raw on.
+RANK_KEYS: dict[str, str] = {"cities": "city_id", "drivers": "driver_id", "riders": "rider_id",
+                             "trips": "trip_id", "payments": "payment_id", "ratings": "trip_id"}
+
 
 def value_pattern(raw_type: str) -> tuple[str, str] | None:
     """(regular expression a whole non-empty value must match, description)
