@@ -21,6 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference import Sample  # noqa: E402
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`-n 2` in pyproject.toml), keep every test that uses
+    the PostgreSQL build of the sample on one worker, so the sample is built
+    on PostgreSQL once rather than once per worker (`--dist loadgroup`)."""
+    for item in items:
+        if "pg_warehouse" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("pg_warehouse"))
+
+
 @dataclass
 class Warehouse:
     path: Path
