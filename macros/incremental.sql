@@ -185,26 +185,33 @@
     where build_id > {{ previous_build_id() }}
 {%- endmacro %}
 
-{#- Post-hook of every model (dbt_project.yml): on PostgreSQL, indexes an
-    incremental table on the columns change detection reads: build_id (a
-    child's "build_id > N", the model's own max(build_id)), its unique key
-    (the pre-hook's and delete+insert's deletes by key) and, on base models,
-    _load_id (their max(_load_id)). Without them each of those reads scans
-    the whole table on every build. Nothing on DuckDB (zone maps already
-    prune on build_id, and ART indexes slow bulk inserts), on other
-    materializations, or with the var change_detection_indexes false (the
-    benchmark compares both). -#}
-{% macro index_for_change_detection() -%}
-    {%- if target.type == 'postgres' and model.config.materialized == 'incremental'
-        and var('change_detection_indexes', true) -%}
-        {%- set unique_key = model.config.unique_key -%}
-        {%- set index_columns = [['build_id'], [unique_key] if unique_key is string else unique_key] -%}
-        {%- if model.name.startswith('base_') -%}
-            {%- do index_columns.append(['_load_id']) -%}
-        {%- endif -%}
-        {%- for columns in index_columns -%}
-            create index if not exists {{ this.identifier }}__{{ columns | join('__') }}_idx
-            on {{ this }} ({{ columns | join(', ') }});
-        {% endfor -%}
+{#- Post-hook of every model (dbt_project.yml). On PostgreSQL, after an
+    incremental table is written:
+    - ANALYZE it. Children filter it on "build_id > N" with N a literal; with
+      statistics from before this build's rows arrived, the planner believes
+      no row matches (every analysed row has an older build_id), picks nested
+      loops, and an incremental build at 1M trips ran for tens of minutes.
+    - index what change detection reads: build_id (a child's "build_id > N",
+      the model's own max(build_id)), the unique key (the pre-hook's and
+      delete+insert's deletes by key) and, on base models, _load_id (their
+      max(_load_id)). The var change_detection_indexes: false leaves them out
+      (the benchmark compares both).
+    Nothing on DuckDB (it keeps its statistics current, zone maps already
+    prune on build_id, and ART indexes slow bulk inserts) or on other
+    materializations. -#}
+{% macro prepare_for_change_detection() -%}
+    {%- if target.type == 'postgres' and model.config.materialized == 'incremental' -%}
+        {%- if var('change_detection_indexes', true) -%}
+            {%- set unique_key = model.config.unique_key -%}
+            {%- set index_columns = [['build_id'], [unique_key] if unique_key is string else unique_key] -%}
+            {%- if model.name.startswith('base_') -%}
+                {%- do index_columns.append(['_load_id']) -%}
+            {%- endif -%}
+            {%- for columns in index_columns -%}
+                create index if not exists {{ this.identifier }}__{{ columns | join('__') }}_idx
+                on {{ this }} ({{ columns | join(', ') }});
+            {% endfor -%}
+        {%- endif %}
+        analyze {{ this }};
     {%- endif -%}
 {%- endmacro %}
