@@ -136,16 +136,20 @@
 {%- endmacro %}
 
 {#- Post-hook for a model keyed by an entity whose rows can all go (every
-    version of a driver quarantined): deletes the keys no longer in RELATION,
-    except rows matching KEEP (an unknown member). -#}
+    version of a driver quarantined): on an incremental build, deletes the
+    keys no longer in RELATION, except rows matching KEEP (an unknown
+    member). -#}
 {% macro delete_keys_missing_from(relation, key_column, keep='false') -%}
-    delete from {{ this }} as current_rows
-    where
-        not ({{ keep }})
-        and not exists (
-            select 1 from {{ relation }} as source_rows
-            where source_rows.{{ key_column }} = current_rows.{{ key_column }}
-        )
+    {#- a full build wrote only keys in RELATION: nothing to delete -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as current_rows
+        where
+            not ({{ keep }})
+            and not exists (
+                select 1 from {{ relation }} as source_rows
+                where source_rows.{{ key_column }} = current_rows.{{ key_column }}
+            )
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Driver-days int_driver_day_changes logged since the current model's last

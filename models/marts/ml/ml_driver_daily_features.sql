@@ -11,14 +11,15 @@
 -- unchanged day. A driver with a new version is rewritten whole: the
 -- pre-hook first deletes their rows (their grid may have shrunk or gone);
 -- the post-hook drops days outside the grid's date range and drivers gone
--- from dim_drivers (every version quarantined).
+-- from dim_drivers (every version quarantined); a full build writes neither,
+-- so it skips the post-hook's scan of the whole table.
 {{ config(
     materialized='incremental',
     unique_key=['driver_id', 'feature_date'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
     pre_hook="{{ delete_changed(['driver_id'], drivers_rewritten_since_last_build()) }}",
-    post_hook="
+    post_hook="{% if is_incremental() %}
         delete from {{ this }} as features
         where
             features.feature_date < (select min(activity_date) from {{ ref('int_driver_daily_activity') }})
@@ -26,7 +27,8 @@
             or not exists (
                 select 1 from {{ ref('dim_drivers') }} as drivers
                 where drivers.driver_id = features.driver_id
-            )"
+            )
+    {% endif %}"
 ) }}
 {#- dbt records refs when it parses a model, where is_incremental() is false:
     this one is read by the incremental branch only. #}
