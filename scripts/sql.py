@@ -6,8 +6,11 @@
     python scripts/sql.py            # interactive prompt; end statements with ';'
 
 The database is opened read-only, so a mistaken write (insert, drop, ...) is
-refused by DuckDB and changes nothing. The file is warehouse.duckdb at the
-repository root, or WAREHOUSE_DUCKDB_PATH, or --db.
+refused by DuckDB and changes nothing. The file is the read copy that every
+successful build publishes (README "Reading while a build runs"):
+WAREHOUSE_READ_PATH, else warehouse_read.duckdb beside the build file
+(WAREHOUSE_DUCKDB_PATH, default warehouse.duckdb), or --db. It never locks
+the build file, so it works while dbt builds.
 """
 
 from __future__ import annotations
@@ -21,6 +24,16 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def read_path() -> Path:
+    """The DuckDB read copy's path: $WAREHOUSE_READ_PATH, else the build file
+    ($WAREHOUSE_DUCKDB_PATH, default warehouse.duckdb at the repository root)
+    with "_read" before ".duckdb" (the rule of macros/publish.sql)."""
+    if os.environ.get("WAREHOUSE_READ_PATH"):
+        return Path(os.environ["WAREHOUSE_READ_PATH"])
+    build = os.environ.get("WAREHOUSE_DUCKDB_PATH") or str(ROOT / "warehouse.duckdb")
+    return Path(build.replace(".duckdb", "") + "_read.duckdb")
 
 
 def render_table(columns: list[str], rows: list[tuple]) -> str:
@@ -68,11 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("query", nargs="?", help="SQL to run; without it, an interactive prompt opens")
     parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: $WAREHOUSE_DUCKDB_PATH or warehouse.duckdb)")
+    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: the read copy, see read_path())")
     args = parser.parse_args(argv)
-    db = args.db or Path(os.environ.get("WAREHOUSE_DUCKDB_PATH", ROOT / "warehouse.duckdb"))
+    db = args.db or read_path()
     if not db.exists():
-        print(f"error: no warehouse at {db}; run `make build` first", file=sys.stderr)
+        print(f"error: no published warehouse at {db}; run `make build` (a successful dbt build publishes it)",
+              file=sys.stderr)
         return 2
     with duckdb.connect(str(db), read_only=True) as con:
         if args.query is None:
