@@ -33,13 +33,13 @@ browser:
 test: install browser lint
 	$(BIN)/python -m pytest
 
-## docs: generate the docs site from the DuckDB warehouse and serve it on http://127.0.0.1:8080
+## docs: generate the docs site from the DuckDB read copy (works while a build runs) and serve it on http://127.0.0.1:8080
 docs: install
-	test -f $${WAREHOUSE_DUCKDB_PATH:-warehouse.duckdb} || $(BIN)/dbt build
-	$(BIN)/dbt docs generate
+	test -f $$($(BIN)/python scripts/sql.py --print-path) || $(BIN)/dbt build
+	$(BIN)/dbt docs generate --target duckdb_read
 	$(BIN)/dbt docs serve --port $${DOCS_PORT:-8080} --host 127.0.0.1 --no-browser
 
-## sql: read-only SQL prompt on the DuckDB marts (QUERY="select ..." prints the result instead)
+## sql: read-only SQL prompt on the DuckDB read copy of the marts (QUERY="select ..." prints the result instead)
 sql: install
 	$(BIN)/python scripts/sql.py $${QUERY:+"$$QUERY"}
 

@@ -81,9 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("query", nargs="?", help="SQL to run; without it, an interactive prompt opens")
     parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    parser.add_argument("--print-path", action="store_true", help="print the read copy's path and exit")
     parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: the read copy, see read_path())")
     args = parser.parse_args(argv)
     db = args.db or read_path()
+    if args.print_path:
+        print(db)
+        return 0
     if not db.exists():
         print(f"error: no published warehouse at {db}; run `make build` (a successful dbt build publishes it)",
               file=sys.stderr)
