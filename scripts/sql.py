@@ -44,8 +44,13 @@ def read_path() -> Path:
     with "_read" before ".duckdb" (the rule of macros/publish.sql)."""
     if os.environ.get("WAREHOUSE_READ_PATH"):
         return Path(os.environ["WAREHOUSE_READ_PATH"])
-    build = os.environ.get("WAREHOUSE_DUCKDB_PATH") or str(ROOT / "warehouse.duckdb")
-    return Path(build.replace(".duckdb", "") + "_read.duckdb")
+    return Path(str(build_path()).replace(".duckdb", "") + "_read.duckdb")
+
+
+def build_path() -> Path:
+    """The DuckDB build file: $WAREHOUSE_DUCKDB_PATH, else warehouse.duckdb at
+    the repository root."""
+    return Path(os.environ.get("WAREHOUSE_DUCKDB_PATH") or ROOT / "warehouse.duckdb")
 
 
 def one_line(exc: BaseException) -> str:
@@ -59,7 +64,7 @@ def connect(db: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to DB with schema marts as default. Raises
     SqlError when the file is missing or cannot be opened."""
     if not db.exists():
-        raise SqlError(f"no published warehouse at {db}; run `make build` (a successful dbt build publishes it)")
+        raise SqlError(f"no warehouse at {db}; run `make build` (a successful dbt build publishes the read copy)")
     try:
         con = duckdb.connect(str(db), read_only=True)
         if con.execute("select count(*) from information_schema.schemata where schema_name = 'marts'").fetchone()[0]:
@@ -186,7 +191,7 @@ def harlequin(db: Path) -> int:
     """Replace this process with Harlequin, read-only on DB, schema marts
     as default (scripts/harlequin_init.sql)."""
     if not db.exists():
-        raise SqlError(f"no published warehouse at {db}; run `make build` (a successful dbt build publishes it)")
+        raise SqlError(f"no warehouse at {db}; run `make build` (a successful dbt build publishes the read copy)")
     args = [str(HARLEQUIN), "--adapter", "duckdb", "--read-only",
             "--init-path", str(ROOT / "scripts" / "harlequin_init.sql"), str(db)]
     os.execv(args[0], args)
@@ -199,10 +204,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("query", nargs="?", help="SQL to run (one or more statements); without it, a prompt opens")
     parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: the read copy, see read_path())")
+    parser.add_argument("--build-file", action="store_true",
+                        help="read the build file instead (WAREHOUSE_DUCKDB_PATH): the failures of a build that "
+                             "failed are there, not in the read copy; fails while a dbt command runs")
     parser.add_argument("--print-path", action="store_true", help="print the read copy's path and exit")
     parser.add_argument("--plain", action="store_true", help="the plain prompt even when Harlequin is installed")
     args = parser.parse_args(argv)
-    db = args.db or read_path()
+    db = args.db or (build_path() if args.build_file else read_path())
     if args.print_path:
         print(db)
         return 0

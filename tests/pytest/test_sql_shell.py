@@ -44,7 +44,7 @@ def test_missing_warehouse_is_one_line(tmp_path: Path) -> None:
     env = dict(os.environ, WAREHOUSE_DUCKDB_PATH=str(tmp_path / "none.duckdb"))
     env.pop("WAREHOUSE_READ_PATH", None)
     proc = sql(env, "select 1")
-    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "no published warehouse" in proc.stderr
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "no warehouse at" in proc.stderr
 
 
 def test_each_statement_prints_its_result(warehouse: Warehouse) -> None:
