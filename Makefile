@@ -63,7 +63,7 @@ metrics: install
 	$(BIN)/mf $(if $(SAVED_QUERY),query --saved-query $(SAVED_QUERY),list saved-queries)
 
 clean:
-	rm -rf target logs warehouse.duckdb
+	rm -rf target logs warehouse.duckdb warehouse_read.duckdb
 
 ## lint: sqlfluff on every model, snapshot, analysis and test, DuckDB dialect then PostgreSQL
 # (against a scratch DuckDB file, so a built warehouse never changes what is linted)
