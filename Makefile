@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: install browser build build-postgres test lint docs sql metrics clean
+.PHONY: install sql-env browser build build-postgres test lint docs sql metrics clean
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,18 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
+
+# Harlequin (the SQL shell of `make sql`) lives in .venv-sql: its pins clash with sqlfluff's
+SQL_VENV := .venv-sql
+SQL_STAMP := $(SQL_VENV)/.installed-$(shell sha1sum requirements-sql.txt | cut -c1-12)
+
+$(SQL_STAMP): requirements-sql.txt
+	test -x $(SQL_VENV)/bin/python || $(PYTHON) -m venv $(SQL_VENV)
+	$(SQL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sql.txt
+	rm -f $(SQL_VENV)/.installed-* && touch $(SQL_STAMP)
+
+## sql-env: Harlequin in its own environment, .venv-sql (requirements-sql.txt)
+sql-env: $(SQL_STAMP)
 
 ## build: install the pinned environment, seed the sample and build + test every model on DuckDB
 build: install
@@ -30,17 +42,17 @@ browser:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 ## test: install what is missing, then lint both dialects and run the whole test suite
-test: install browser lint
+test: install sql-env browser lint
 	$(BIN)/python -m pytest
 
-## docs: generate the docs site from the DuckDB warehouse and serve it on http://127.0.0.1:8080
+## docs: generate the docs site from the DuckDB read copy (works while a build runs) and serve it on http://127.0.0.1:8080
 docs: install
-	test -f $${WAREHOUSE_DUCKDB_PATH:-warehouse.duckdb} || $(BIN)/dbt build
-	$(BIN)/dbt docs generate
+	test -f $$($(BIN)/python scripts/sql.py --print-path) || $(BIN)/dbt build
+	$(BIN)/dbt docs generate --target duckdb_read
 	$(BIN)/dbt docs serve --port $${DOCS_PORT:-8080} --host 127.0.0.1 --no-browser
 
-## sql: read-only SQL prompt on the DuckDB marts (QUERY="select ..." prints the result instead)
-sql: install
+## sql: Harlequin, read-only on the DuckDB read copy, schema marts by default (QUERY="select ..." prints the result instead)
+sql: install sql-env
 	$(BIN)/python scripts/sql.py $${QUERY:+"$$QUERY"}
 
 ## metrics: the semantic layer with MetricFlow's `mf`: list the saved queries, or answer one (SAVED_QUERY=name);
@@ -51,7 +63,7 @@ metrics: install
 	$(BIN)/mf $(if $(SAVED_QUERY),query --saved-query $(SAVED_QUERY),list saved-queries)
 
 clean:
-	rm -rf target logs warehouse.duckdb
+	rm -rf target logs warehouse.duckdb warehouse_read.duckdb
 
 ## lint: sqlfluff on every model, snapshot, analysis and test, DuckDB dialect then PostgreSQL
 # (against a scratch DuckDB file, so a built warehouse never changes what is linted)

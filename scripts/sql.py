@@ -1,13 +1,21 @@
 #!/usr/bin/env python3
 """Query the DuckDB warehouse read-only.
 
-    python scripts/sql.py "select * from marts.mart_city_daily limit 5"
+    python scripts/sql.py "select * from mart_city_daily limit 5"
     python scripts/sql.py --csv "select ..." > out.csv
-    python scripts/sql.py            # interactive prompt; end statements with ';'
+    python scripts/sql.py            # interactive: Harlequin when installed (make sql), else a plain prompt
 
 The database is opened read-only, so a mistaken write (insert, drop, ...) is
-refused by DuckDB and changes nothing. The file is warehouse.duckdb at the
-repository root, or WAREHOUSE_DUCKDB_PATH, or --db.
+refused by DuckDB and changes nothing. The file is the read copy that every
+successful build publishes (README "Reading while a build runs"):
+WAREHOUSE_READ_PATH, else warehouse_read.duckdb beside the build file
+(WAREHOUSE_DUCKDB_PATH, default warehouse.duckdb), or --db. It never locks
+the build file, so it works while dbt builds. The default schema is marts
+(`select * from fct_trips` works); other schemas need their name (audit.x).
+
+A query may hold several statements: each result is printed in turn. Any
+problem (no file, a syntax error, an error from DuckDB, Ctrl-C) prints one
+line starting with "error:" on stderr and exits 1; never a traceback.
 """
 
 from __future__ import annotations
@@ -16,14 +24,58 @@ import argparse
 import csv
 import os
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
+HARLEQUIN = ROOT / ".venv-sql" / "bin" / "harlequin"
+HISTORY = Path(os.environ.get("WAREHOUSE_SQL_HISTORY", Path.home() / ".ridehail_sql_history"))
+
+
+class SqlError(Exception):
+    """A problem to report to the user in one line."""
+
+
+def read_path() -> Path:
+    """The DuckDB read copy's path: $WAREHOUSE_READ_PATH, else the build file
+    ($WAREHOUSE_DUCKDB_PATH, default warehouse.duckdb at the repository root)
+    with "_read" before ".duckdb" (the rule of macros/publish.sql)."""
+    if os.environ.get("WAREHOUSE_READ_PATH"):
+        return Path(os.environ["WAREHOUSE_READ_PATH"])
+    return Path(str(build_path()).replace(".duckdb", "") + "_read.duckdb")
+
+
+def build_path() -> Path:
+    """The DuckDB build file: $WAREHOUSE_DUCKDB_PATH, else warehouse.duckdb at
+    the repository root."""
+    return Path(os.environ.get("WAREHOUSE_DUCKDB_PATH") or ROOT / "warehouse.duckdb")
+
+
+def one_line(exc: BaseException) -> str:
+    """The first non-empty line of an exception's message (DuckDB adds a
+    caret diagram and hints on further lines)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def connect(db: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to DB with schema marts as default. Raises
+    SqlError when the file is missing or cannot be opened."""
+    if not db.exists():
+        raise SqlError(f"no warehouse at {db}; run `make build` (a successful dbt build publishes the read copy)")
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        if con.execute("select count(*) from information_schema.schemata where schema_name = 'marts'").fetchone()[0]:
+            con.execute("use marts")
+        return con
+    except duckdb.Error as exc:
+        raise SqlError(one_line(exc)) from None
 
 
 def render_table(columns: list[str], rows: list[tuple]) -> str:
+    """COLUMNS and ROWS as an aligned text table with a row count."""
     cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths)) for r in cells]
@@ -32,57 +84,153 @@ def render_table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def run(con: duckdb.DuckDBPyConnection, query: str, as_csv: bool) -> None:
-    cur = con.execute(query)
-    if cur.description is None:
-        return
-    columns = [d[0] for d in cur.description]
-    rows = cur.fetchall()
-    if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    else:
-        print(render_table(columns, rows))
+def run(con: duckdb.DuckDBPyConnection, query: str, as_csv: bool) -> int:
+    """Run every statement of QUERY, printing each result (a table, or CSV)
+    separated by a blank line; return how many statements ran. Raises
+    SqlError on a syntax error (then nothing runs) or on the first failing
+    statement (results of earlier ones are printed)."""
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as exc:
+        raise SqlError(one_line(exc)) from None
+    for n, statement in enumerate(statements):
+        try:
+            cur = con.execute(statement)
+            if cur.description is None:
+                continue
+            columns = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        except duckdb.Error as exc:
+            raise SqlError(one_line(exc)) from None
+        if n:
+            print()
+        if as_csv:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows(rows)
+        else:
+            print(render_table(columns, rows))
+        sys.stdout.flush()
+    return len(statements)
+
+
+def run_cancellable(con: duckdb.DuckDBPyConnection, query: str, as_csv: bool) -> int:
+    """run() in a worker thread, so that Ctrl-C (KeyboardInterrupt, which
+    only reaches the main thread) can interrupt DuckDB mid-query. Returns
+    run()'s count; raises SqlError("query cancelled") on Ctrl-C, else
+    whatever SqlError run() raised."""
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["count"] = run(con, query, as_csv)
+        except SqlError as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+    except KeyboardInterrupt:
+        con.interrupt()
+        worker.join()
+        raise SqlError("query cancelled") from None
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["count"]  # type: ignore[return-value]
 
 
 def prompt(con: duckdb.DuckDBPyConnection, as_csv: bool) -> None:
-    print("Read-only SQL on the warehouse marts; end a statement with ';', quit with Ctrl-D.")
+    """A plain interactive prompt (when Harlequin is not installed): readline
+    editing and history (WAREHOUSE_SQL_HISTORY), statements end with ';',
+    Ctrl-C drops the line being typed or cancels the running query, Ctrl-D
+    quits."""
+    try:
+        import readline
+        readline.set_history_length(1000)
+        if HISTORY.exists():
+            readline.read_history_file(HISTORY)
+    except (ImportError, OSError):
+        readline = None  # type: ignore[assignment]
+    print("Read-only SQL on the warehouse (default schema marts); end a statement with ';', quit with Ctrl-D.")
     buffer: list[str] = []
-    while True:
-        try:
-            line = input("sql> " if not buffer else "...> ")
-        except EOFError:
-            print()
-            return
-        buffer.append(line)
-        if line.rstrip().endswith(";"):
+    try:
+        while True:
             try:
-                run(con, "\n".join(buffer), as_csv)
-            except duckdb.Error as exc:
-                print(f"error: {exc}", file=sys.stderr)
+                line = input("sql> " if not buffer else "...> ")
+            except EOFError:
+                print()
+                return
+            except KeyboardInterrupt:
+                print("^C")
+                buffer = []
+                continue
+            buffer.append(line)
+            text = "\n".join(buffer)
+            try:
+                complete = line.rstrip().endswith(";") or not con.extract_statements(text)
+            except duckdb.Error:
+                complete = False  # an unfinished statement does not parse yet
+            if not complete:
+                continue
             buffer = []
+            try:
+                run_cancellable(con, text, as_csv)
+            except SqlError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+    finally:
+        if readline is not None:
+            try:
+                readline.write_history_file(HISTORY)
+            except OSError:
+                pass
+
+
+def harlequin(db: Path) -> int:
+    """Replace this process with Harlequin, read-only on DB, schema marts
+    as default (scripts/harlequin_init.sql)."""
+    if not db.exists():
+        raise SqlError(f"no warehouse at {db}; run `make build` (a successful dbt build publishes the read copy)")
+    args = [str(HARLEQUIN), "--adapter", "duckdb", "--read-only",
+            "--init-path", str(ROOT / "scripts" / "harlequin_init.sql"), str(db)]
+    os.execv(args[0], args)
+    return 0  # not reached
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; returns the exit code (0 ok, 1 error)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("query", nargs="?", help="SQL to run; without it, an interactive prompt opens")
+    parser.add_argument("query", nargs="?", help="SQL to run (one or more statements); without it, a prompt opens")
     parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: $WAREHOUSE_DUCKDB_PATH or warehouse.duckdb)")
+    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: the read copy, see read_path())")
+    parser.add_argument("--build-file", action="store_true",
+                        help="read the build file instead (WAREHOUSE_DUCKDB_PATH): the failures of a build that "
+                             "failed are there, not in the read copy; fails while a dbt command runs")
+    parser.add_argument("--print-path", action="store_true", help="print the read copy's path and exit")
+    parser.add_argument("--plain", action="store_true", help="the plain prompt even when Harlequin is installed")
     args = parser.parse_args(argv)
-    db = args.db or Path(os.environ.get("WAREHOUSE_DUCKDB_PATH", ROOT / "warehouse.duckdb"))
-    if not db.exists():
-        print(f"error: no warehouse at {db}; run `make build` first", file=sys.stderr)
-        return 2
-    with duckdb.connect(str(db), read_only=True) as con:
-        if args.query is None:
-            prompt(con, args.csv)
-            return 0
-        try:
-            run(con, args.query, args.csv)
-        except duckdb.Error as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+    db = args.db or (build_path() if args.build_file else read_path())
+    if args.print_path:
+        print(db)
+        return 0
+    try:
+        if args.query is None and not args.plain and HARLEQUIN.exists() and sys.stdin.isatty():
+            return harlequin(db)
+        with connect(db) as con:
+            if args.query is None:
+                prompt(con, args.csv)
+            elif run_cancellable(con, args.query, args.csv) == 0:
+                raise SqlError("no SQL statement to run (only ';', blanks or comments)")
+    except SqlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `sql.py ... | head`
+        sys.stderr.close()
+        return 0
     return 0
 
 
