@@ -125,8 +125,7 @@ def test_plain_prompt_in_a_terminal(warehouse: Warehouse, tmp_path: Path) -> Non
 def test_harlequin_opens_the_read_copy_read_only_on_marts(warehouse: Warehouse) -> None:
     """Harlequin's own DuckDB adapter, as `make sql` starts it (make sql-env installs it)."""
     python = ROOT / ".venv-sql" / "bin" / "python"
-    if not python.exists():
-        pytest.skip("no .venv-sql: `make sql-env` (a prerequisite of make test) installs Harlequin")
+    assert python.exists(), "no .venv-sql: run `make sql-env` (make test does it first) to install Harlequin"
     read = subprocess.run([sys.executable, SQL, "--print-path"], env=warehouse.env, capture_output=True,
                           text=True).stdout.strip()
     check = f"""
