@@ -37,3 +37,47 @@ def test_marts_are_public_the_layers_below_are_not(manifest: dict) -> None:
     for node in models(manifest):
         expected = "public" if "marts" in node["tags"] else "protected"
         assert node["access"] == expected, node["name"]
+
+
+def column_tests(manifest: dict) -> list[dict]:
+    """Generic tests on a column: {model, column, test, to, field} (to/field only for relationships)."""
+    found = []
+    for node in manifest["nodes"].values():
+        meta = node.get("test_metadata")
+        if node["resource_type"] != "test" or not meta or not node.get("column_name") or not node.get("attached_node"):
+            continue
+        kwargs = meta.get("kwargs", {})
+        to = kwargs.get("to", "")
+        found.append({"model": node["attached_node"].split(".")[-1], "column": node["column_name"],
+                      "test": meta["name"], "to": to.split("'")[1] if "'" in to else to, "field": kwargs.get("field")})
+    return found
+
+
+def test_marts_name_dimension_keys_key_and_natural_keys_id(manifest: dict) -> None:
+    """Kimball's convention (docs overview, 'Keys'): a column a mart joins a
+    dimension on is `<name>_key` and has the dimension's key name; a natural
+    key (as exported) is `<name>_id` and is never a dimension's join key.
+    dim_dates is keyed by its date (`date_day`)."""
+    marts = {n["name"]: n for n in models(manifest) if "marts" in n["tags"]}
+    tests = column_tests(manifest)
+    dims = {name for name in marts if name.startswith("dim_") and name != "dim_dates"}
+    assert {"dim_cities", "dim_drivers", "dim_riders"} <= dims
+    for dim in dims:
+        keys = [c for c in marts[dim]["columns"] if c.endswith("_key")]
+        assert len(keys) == 1, (dim, keys)
+        assert {"unique", "not_null"} <= {t["test"] for t in tests if t["model"] == dim and t["column"] == keys[0]}
+
+    dim_key = {dim: next(c for c in marts[dim]["columns"] if c.endswith("_key")) for dim in dims}
+    for t in tests:
+        if t["test"] != "relationships" or t["model"] not in marts or t["to"] not in dims:
+            continue
+        assert t["field"] == dim_key[t["to"]], t  # joins the dimension on its key ...
+        assert t["column"] == t["field"], t  # ... under the same name
+
+    joined = {(t["model"], t["column"]) for t in tests if t["test"] == "relationships" and t["to"] in dims}
+    for name, node in marts.items():
+        for column in node["columns"]:
+            if column.endswith("_key") and name not in dims:
+                assert (name, column) in joined, f"{name}.{column}: a *_key column must join a dimension"
+            if column.endswith("_id"):
+                assert column not in dim_key.values(), (name, column)

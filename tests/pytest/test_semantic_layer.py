@@ -136,7 +136,7 @@ def check_city_monthly(mf: list[dict], sql: Query, target_dir: Path) -> None:
         select cities.city_name, cast(date_trunc('month', daily.local_date) as date) as month,
                sum(daily.trips), sum(daily.completed_trips), sum(daily.net_revenue_usd)
         from marts.mart_city_daily as daily
-        inner join marts.dim_cities as cities on daily.city_id = cities.city_id
+        inner join marts.dim_cities as cities on daily.city_key = cities.city_key
         group by cities.city_name, cast(date_trunc('month', daily.local_date) as date)
         having sum(daily.trips) > 0""")
     got = [(r["city__city_name"], day(r["metric_time__month"]), num(r["trips"]), num(r["completed_trips"]),
@@ -148,7 +148,7 @@ def check_city_monthly(mf: list[dict], sql: Query, target_dir: Path) -> None:
 
 def check_city_daily(mf: list[dict], sql: Query, target_dir: Path) -> None:
     want = sql("""
-        select city_id, local_date, trips, completed_trips, distance_km, net_revenue_usd, tips_usd
+        select city_key, local_date, trips, completed_trips, distance_km, net_revenue_usd, tips_usd
         from marts.mart_city_daily where trips > 0""")
     got = [(int(r["city"]), day(r["metric_time__day"]), num(r["trips"]), num(r["completed_trips"]),
             num(r["distance_km"]), num(r["net_revenue_usd"]), num(r["tips_usd"])) for r in mf]

@@ -45,7 +45,7 @@ monthly as (
 combined as (
     select
         monthly.*,
-        main_city.city_key as city_id
+        main_city.city_key
     from monthly
     inner join main_city
         on
@@ -56,7 +56,7 @@ combined as (
 
 select
     cast(driver_id as bigint) as driver_id,
-    cast(city_id as bigint) as city_id,
+    cast(city_key as bigint) as city_key,
     cast(month as date) as month,
     cast(trips as bigint) as trips,
     cast(completed_trips as bigint) as completed_trips,
@@ -65,5 +65,5 @@ select
     cast(net_revenue_usd as decimal(16, 2)) as net_revenue_usd,
     cast(avg_rider_stars as decimal(6, 3)) as avg_rider_stars,
     cast(ratings_received as bigint) as ratings_received,
-    cast(rank() over (partition by city_id, month order by completed_trips desc) as integer) as rank_in_city
+    cast(rank() over (partition by city_key, month order by completed_trips desc) as integer) as rank_in_city
 from combined
