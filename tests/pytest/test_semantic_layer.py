@@ -303,7 +303,7 @@ def test_dbt_parse_rejects_an_invalid_semantic_manifest(tmp_path: Path) -> None:
     """The validation is real: a saved query naming a metric that does not
     exist fails `dbt parse`."""
     project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", ".venv", "target", "logs", "*.duckdb*"))
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", ".venv", ".postgres", "target", "logs", "*.duckdb*"))
     saved = project / "models/marts/semantic/_semantic__saved_queries.yml"
     saved.write_text(saved.read_text().replace("metrics: [trips, completed_trips]", "metrics: [trips, no_such_metric]", 1))
     proc = parse(project, tmp_path / "target")
