@@ -2,7 +2,9 @@
 -- Every city (and the unknown member) gets a row for every day from the
 -- first to the last local trip date, zeros included. Revenue and tips are
 -- attributed to the trip's local date, not the payment's; net revenue is
--- split into completed trips' revenue and fees of cancelled trips.
+-- split into completed trips' revenue and fees of cancelled trips. Rows are
+-- ordered known cities first (unknown member last), by city and date, so a
+-- preview (`dbt show --select mart_city_daily`) starts with real data.
 with
 
 trips as (
@@ -68,3 +70,7 @@ left join daily
     on
         city_days.city_key = daily.city_key
         and city_days.local_date = daily.local_date
+order by
+    case when city_days.city_key = -1 then 1 else 0 end,
+    city_days.city_key,
+    city_days.local_date

@@ -3,6 +3,8 @@
 -- city the driver worked in that month (the city of most of the month's
 -- trips; ties to the lower city id). rank_in_city is a standard competition
 -- rank on completed trips: tied drivers share a rank and the next rank skips.
+-- Rows are ordered by month, city (unknown member last) and rank, so a preview
+-- starts with each city's best drivers.
 with
 
 trips as (
@@ -67,3 +69,9 @@ select
     cast(ratings_received as bigint) as ratings_received,
     cast(rank() over (partition by city_key, month order by completed_trips desc) as integer) as rank_in_city
 from combined
+order by
+    month,
+    case when city_key = -1 then 1 else 0 end,
+    city_key,
+    rank_in_city,
+    driver_id
