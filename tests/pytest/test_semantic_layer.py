@@ -314,7 +314,7 @@ def test_dbt_parse_rejects_an_invalid_semantic_manifest(tmp_path: Path) -> None:
 # --- the README's analyst guide ---------------------------------------------------------------
 
 def guide() -> str:
-    return README.split("## Analyst guide", 1)[1].split("\n## ", 1)[0]
+    return README.split("## Asking questions", 1)[1].split("\n## ", 1)[0]
 
 
 def guide_commands(prefix: str) -> list[str]:
