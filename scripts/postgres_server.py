@@ -145,6 +145,7 @@ def run(command: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line (see the module docstring); returns the exit code."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["up", "down", "clean", "status", "run"])
     parser.add_argument("command", nargs=argparse.REMAINDER, help="for run: the command, after --")

@@ -105,6 +105,8 @@ def prompt(con, as_csv: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line (see the module docstring); returns the exit code: 0, 1 on a
+    query error, 2 when the warehouse or server cannot be reached."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("query", nargs="?", help="SQL to run; without it, an interactive prompt opens")
     parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")

@@ -14,12 +14,14 @@ LAYER_TAGS = {"staging", "intermediate", "marts"}
 
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """manifest.json of `dbt parse --no-partial-parse` in a temporary target folder."""
     target = tmp_path_factory.mktemp("parse_target")
     run_dbt(["parse", "--no-partial-parse"], duckdb_env(target / "unused.duckdb"), target)
     return json.loads((target / "manifest.json").read_text())
 
 
 def models(manifest: dict) -> list[dict]:
+    """The manifest's model nodes."""
     return [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
 
 

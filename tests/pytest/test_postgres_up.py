@@ -22,6 +22,7 @@ SERVER = [sys.executable, str(ROOT / "scripts/postgres_server.py")]
 
 
 def make(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`make -s ARGS` at the repository root in ENV, output captured."""
     return subprocess.run(["make", "-s", "--no-print-directory", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
