@@ -6,7 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: install sql-env browser build build-postgres test lint docs sql metrics clean
+.PHONY: install sql-env browser build build-postgres postgres-up postgres-down postgres-clean test lint docs sql metrics clean
+# PostgreSQL commands run through this: PGHOST when set, else the server `make postgres-up` started
+PG := $(BIN)/python scripts/postgres_server.py run --
+# DBT_TARGET=postgres sends docs, sql and metrics to PostgreSQL
+ON_PG := $(if $(filter postgres,$(DBT_TARGET)),$(PG))
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,9 +35,21 @@ sql-env: $(SQL_STAMP)
 build: install
 	$(BIN)/dbt build
 
-## build-postgres: the same build on the PostgreSQL server named by PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE
+## build-postgres: the same build on PostgreSQL: the server PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE name,
+## else the one `make postgres-up` started (its .postgres/env)
 build-postgres: install
-	$(BIN)/dbt build --target postgres
+	$(PG) $(BIN)/dbt build --target postgres
+
+## postgres-up: start an embedded PostgreSQL in .postgres/ (kept between commands) and print its `export PG...` lines
+postgres-up: install
+	@$(BIN)/python scripts/postgres_server.py up
+
+## postgres-down: stop it (the data stays in .postgres/data); postgres-clean: stop it and delete .postgres/
+postgres-down: install
+	@$(BIN)/python scripts/postgres_server.py down
+
+postgres-clean: install
+	@$(BIN)/python scripts/postgres_server.py clean
 
 ## browser: Debian's chromium for the docs-site test (installed when missing)
 browser:
@@ -45,22 +61,24 @@ browser:
 test: install sql-env browser lint
 	$(BIN)/python -m pytest
 
-## docs: generate the docs site from the DuckDB read copy (works while a build runs) and serve it on http://127.0.0.1:8080
+## docs: generate the docs site and serve it on http://127.0.0.1:8080: from the DuckDB read copy (works
+## while a build runs; the warehouse is built first when missing), or DBT_TARGET=postgres for PostgreSQL
 docs: install
-	test -f $$($(BIN)/python scripts/sql.py --print-path) || $(BIN)/dbt build
-	$(BIN)/dbt docs generate --target duckdb_read
-	$(BIN)/dbt docs serve --port $${DOCS_PORT:-8080} --host 127.0.0.1 --no-browser
+	test "$${DBT_TARGET:-duckdb}" != duckdb || test -f $$($(BIN)/python scripts/sql.py --print-path) || $(BIN)/dbt build
+	$(ON_PG) $(BIN)/dbt docs generate $(if $(ON_PG),,--target duckdb_read)
+	$(ON_PG) $(BIN)/dbt docs serve --port $${DOCS_PORT:-8080} --host 127.0.0.1 --no-browser
 
-## sql: Harlequin, read-only on the DuckDB read copy, schema marts by default (QUERY="select ..." prints the result instead)
+## sql: Harlequin, read-only on the DuckDB read copy, schema marts by default (QUERY="select ..." prints
+## the result instead); DBT_TARGET=postgres for the PostgreSQL marts (a plain prompt)
 sql: install sql-env
-	$(BIN)/python scripts/sql.py $${QUERY:+"$$QUERY"}
+	$(ON_PG) $(BIN)/python scripts/sql.py --target $${DBT_TARGET:-duckdb} $${QUERY:+"$$QUERY"}
 
 ## metrics: the semantic layer with MetricFlow's `mf`: list the saved queries, or answer one (SAVED_QUERY=name);
 ## DBT_TARGET=postgres for PostgreSQL (the DuckDB warehouse is built first when missing)
 metrics: install
 	test "$${DBT_TARGET:-duckdb}" != duckdb || test -f $${WAREHOUSE_DUCKDB_PATH:-warehouse.duckdb} || $(BIN)/dbt build
-	$(BIN)/dbt parse --quiet
-	$(BIN)/mf $(if $(SAVED_QUERY),query --saved-query $(SAVED_QUERY),list saved-queries)
+	$(ON_PG) $(BIN)/dbt parse --quiet
+	$(ON_PG) $(BIN)/mf $(if $(SAVED_QUERY),query --saved-query $(SAVED_QUERY),list saved-queries)
 
 clean:
 	rm -rf target logs warehouse.duckdb warehouse_read.duckdb

@@ -16,7 +16,7 @@ per_driver as (
         trips.driver_id,
         count(*) as completed_trips
     from trips
-    inner join cities on trips.city_key = cities.city_id
+    inner join cities on trips.city_key = cities.city_key
     where trips.is_completed
     group by cities.city_name, trips.driver_id
 )

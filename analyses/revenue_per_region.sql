@@ -14,6 +14,6 @@ select
     sum(trips.net_revenue_usd) as net_revenue_usd,
     sum(trips.tip_usd) as tips_usd
 from trips
-inner join cities on trips.city_key = cities.city_id
+inner join cities on trips.city_key = cities.city_key
 group by cities.region
 order by net_revenue_usd desc, cities.region asc

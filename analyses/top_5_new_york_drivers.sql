@@ -17,17 +17,35 @@ drivers as (
 new_york_completed as (
     select trips.driver_id
     from trips
-    inner join cities on trips.city_key = cities.city_id
+    inner join cities on trips.city_key = cities.city_key
     where cities.city_name = 'New York' and trips.is_completed
+),
+
+per_driver as (
+    select
+        new_york_completed.driver_id,
+        drivers.first_name,
+        drivers.last_name,
+        count(*) as completed_trips
+    from new_york_completed
+    left join drivers on new_york_completed.driver_id = drivers.driver_id
+    group by new_york_completed.driver_id, drivers.first_name, drivers.last_name
+),
+
+-- the five first by position rather than `limit 5`, so `dbt show --select
+-- top_5_new_york_drivers` (which adds its own limit) runs it as written
+ranked as (
+    select
+        per_driver.*,
+        row_number() over (order by per_driver.completed_trips desc, per_driver.driver_id asc) as position
+    from per_driver
 )
 
 select
-    new_york_completed.driver_id,
-    drivers.first_name,
-    drivers.last_name,
-    count(*) as completed_trips
-from new_york_completed
-left join drivers on new_york_completed.driver_id = drivers.driver_id
-group by new_york_completed.driver_id, drivers.first_name, drivers.last_name
-order by completed_trips desc, new_york_completed.driver_id asc
-limit 5
+    driver_id,
+    first_name,
+    last_name,
+    completed_trips
+from ranked
+where position <= 5
+order by position

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Query the DuckDB warehouse read-only.
+"""Query the warehouse read-only: DuckDB, or PostgreSQL with --target postgres.
 
-    python scripts/sql.py "select * from mart_city_daily limit 5"
-    python scripts/sql.py --csv "select ..." > out.csv
-    python scripts/sql.py            # interactive: Harlequin when installed (make sql), else a plain prompt
+    .venv/bin/python scripts/sql.py "select * from mart_city_daily limit 5"
+    .venv/bin/python scripts/sql.py --csv "select ..." > out.csv
+    .venv/bin/python scripts/sql.py            # interactive: Harlequin when installed (make sql), else a plain prompt
+    .venv/bin/python scripts/sql.py --target postgres "select * from marts.fct_trips limit 5"
 
 The database is opened read-only, so a mistaken write (insert, drop, ...) is
 refused by DuckDB and changes nothing. The file is the read copy that every
@@ -13,9 +14,16 @@ WAREHOUSE_READ_PATH, else warehouse_read.duckdb beside the build file
 the build file, so it works while dbt builds. The default schema is marts
 (`select * from fct_trips` works); other schemas need their name (audit.x).
 
+On PostgreSQL the connection comes from PGHOST/PGPORT/PGUSER/PGPASSWORD/
+PGDATABASE (`make sql DBT_TARGET=postgres` fills them from `make
+postgres-up`'s .postgres/env), the session is read-only
+(default_transaction_read_only) and its search_path starts with marts;
+interactive use gets the plain prompt.
+
 A query may hold several statements: each result is printed in turn. Any
-problem (no file, a syntax error, an error from DuckDB, Ctrl-C) prints one
-line starting with "error:" on stderr and exits 1; never a traceback.
+problem (no file or server, a syntax error, an error from the engine, Ctrl-C)
+prints one line starting with "error:" on stderr and exits 1; never a
+traceback.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import sqlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 HARLEQUIN = ROOT / ".venv-sql" / "bin" / "harlequin"
@@ -36,6 +45,52 @@ HISTORY = Path(os.environ.get("WAREHOUSE_SQL_HISTORY", Path.home() / ".ridehail_
 
 class SqlError(Exception):
     """A problem to report to the user in one line."""
+
+
+def engine_errors() -> tuple[type[Exception], ...]:
+    """The exception types a statement can raise on either engine."""
+    import psycopg2
+
+    return (duckdb.Error, psycopg2.Error)
+
+
+class PostgresConnection:
+    """A read-only psycopg2 session (libpq PG* variables) with the part of
+    DuckDB's connection interface this script uses: execute(statement) ->
+    cursor, extract_statements(text) -> statements, interrupt(). Statements
+    are split by sqlparse (a maintained SQL splitter, rather than splitting on
+    ';' by hand); comment-only pieces are dropped. Raises SqlError when the
+    server cannot be reached."""
+
+    def __init__(self) -> None:
+        import psycopg2
+
+        try:
+            self.con = psycopg2.connect("")
+        except psycopg2.OperationalError as exc:
+            raise SqlError(f"cannot connect to PostgreSQL ({one_line(exc)}); "
+                           "run `make postgres-up` or set PGHOST") from None
+        self.con.set_session(readonly=True, autocommit=True)
+        with self.con.cursor() as cur:
+            cur.execute("set search_path to marts, public")
+
+    def execute(self, statement: str):
+        cur = self.con.cursor()
+        cur.execute(statement)
+        return cur
+
+    def extract_statements(self, text: str) -> list[str]:
+        pieces = (piece.strip() for piece in sqlparse.split(text))
+        return [piece for piece in pieces if sqlparse.format(piece, strip_comments=True).strip(" ;\n\t")]
+
+    def interrupt(self) -> None:
+        self.con.cancel()
+
+    def __enter__(self) -> "PostgresConnection":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.con.close()
 
 
 def read_path() -> Path:
@@ -84,14 +139,14 @@ def render_table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def run(con: duckdb.DuckDBPyConnection, query: str, as_csv: bool) -> int:
+def run(con: duckdb.DuckDBPyConnection | PostgresConnection, query: str, as_csv: bool) -> int:
     """Run every statement of QUERY, printing each result (a table, or CSV)
     separated by a blank line; return how many statements ran. Raises
     SqlError on a syntax error (then nothing runs) or on the first failing
     statement (results of earlier ones are printed)."""
     try:
         statements = con.extract_statements(query)
-    except duckdb.Error as exc:
+    except engine_errors() as exc:
         raise SqlError(one_line(exc)) from None
     for n, statement in enumerate(statements):
         try:
@@ -100,7 +155,7 @@ def run(con: duckdb.DuckDBPyConnection, query: str, as_csv: bool) -> int:
                 continue
             columns = [d[0] for d in cur.description]
             rows = cur.fetchall()
-        except duckdb.Error as exc:
+        except engine_errors() as exc:
             raise SqlError(one_line(exc)) from None
         if n:
             print()
@@ -114,7 +169,7 @@ def run(con: duckdb.DuckDBPyConnection, query: str, as_csv: bool) -> int:
     return len(statements)
 
 
-def run_cancellable(con: duckdb.DuckDBPyConnection, query: str, as_csv: bool) -> int:
+def run_cancellable(con: duckdb.DuckDBPyConnection | PostgresConnection, query: str, as_csv: bool) -> int:
     """run() in a worker thread, so that Ctrl-C (KeyboardInterrupt, which
     only reaches the main thread) can interrupt DuckDB mid-query. Returns
     run()'s count; raises SqlError("query cancelled") on Ctrl-C, else
@@ -141,7 +196,7 @@ def run_cancellable(con: duckdb.DuckDBPyConnection, query: str, as_csv: bool) ->
     return outcome["count"]  # type: ignore[return-value]
 
 
-def prompt(con: duckdb.DuckDBPyConnection, as_csv: bool) -> None:
+def prompt(con: duckdb.DuckDBPyConnection | PostgresConnection, as_csv: bool) -> None:
     """A plain interactive prompt (when Harlequin is not installed): readline
     editing and history (WAREHOUSE_SQL_HISTORY), statements end with ';',
     Ctrl-C drops the line being typed or cancels the running query, Ctrl-D
@@ -170,7 +225,7 @@ def prompt(con: duckdb.DuckDBPyConnection, as_csv: bool) -> None:
             text = "\n".join(buffer)
             try:
                 complete = line.rstrip().endswith(";") or not con.extract_statements(text)
-            except duckdb.Error:
+            except engine_errors():
                 complete = False  # an unfinished statement does not parse yet
             if not complete:
                 continue
@@ -203,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("query", nargs="?", help="SQL to run (one or more statements); without it, a prompt opens")
     parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    parser.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb",
+                        help="engine (default duckdb; postgres reads the PG* variables)")
     parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: the read copy, see read_path())")
     parser.add_argument("--build-file", action="store_true",
                         help="read the build file instead (WAREHOUSE_DUCKDB_PATH): the failures of a build that "
@@ -215,9 +272,10 @@ def main(argv: list[str] | None = None) -> int:
         print(db)
         return 0
     try:
-        if args.query is None and not args.plain and HARLEQUIN.exists() and sys.stdin.isatty():
+        if args.target == "duckdb" and args.query is None and not args.plain and HARLEQUIN.exists() \
+                and sys.stdin.isatty():
             return harlequin(db)
-        with connect(db) as con:
+        with (PostgresConnection() if args.target == "postgres" else connect(db)) as con:
             if args.query is None:
                 prompt(con, args.csv)
             elif run_cancellable(con, args.query, args.csv) == 0:

@@ -3,19 +3,19 @@
 from conftest import Warehouse
 
 MARTS = {
-    "dim_cities": {"city_id", "city_name", "country_code", "currency", "timezone"},
+    "dim_cities": {"city_key", "city_id", "city_name", "country_code", "currency", "timezone"},
     "dim_drivers": {"driver_version_key", "driver_id", "city_id", "product", "status", "valid_from",
                     "valid_to", "is_current"},
     "dim_riders": {"rider_version_key", "rider_id", "home_city_id", "is_business", "valid_from", "valid_to",
                    "is_current"},
     "dim_dates": {"date_day", "year", "month", "day_of_week"},
-    "fct_trips": {"trip_id", "driver_id", "rider_id", "city_id", "driver_version_key", "rider_version_key",
+    "fct_trips": {"trip_id", "driver_id", "rider_id", "city_id", "city_key", "driver_version_key", "rider_version_key",
                   "status", "requested_at", "started_at", "ended_at", "local_date", "local_hour", "distance_km",
                   "duration_min", "wait_min", "surge_multiplier", "fare_local", "currency", "net_revenue_local",
                   "net_revenue_usd", "tip_local", "tip_usd", "rider_stars", "driver_stars"},
     "fct_payments": {"payment_id", "trip_id", "method", "status", "amount_local", "tip_local", "currency",
                      "amount_usd", "tip_usd", "created_at"},
-    "dq_quarantine": {"source_table", "record_key", "rule", "batch"},
+    "dq_quarantine": {"source_table", "record_id", "rule", "batch"},
 }
 
 

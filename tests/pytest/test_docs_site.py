@@ -94,6 +94,19 @@ def test_docs_site_search_model_page_and_lineage(docs_url: str, warehouse: Wareh
                             "Net revenue in USD, each payment at its month's rate."):
             assert description in body
 
+        # the description keeps its paragraphs: the intro is one paragraph and
+        # each rule's heading is a block of its own, not run into the text
+        heading = page.locator("h4", has_text="Rule 3 - unknown members").first
+        heading.wait_for()
+        assert heading.evaluate("e => getComputedStyle(e).display") == "block"
+        assert heading.evaluate("e => e.parentElement.tagName") != "P"
+        intro = page.locator("p", has_text="One row per trip in the warehouse").first
+        assert "Rule" not in intro.inner_text() and "unknown members." in intro.inner_text()
+        assert page.locator("h4", has_text="Rule 5 - money").count() == 1
+        page_shot = ROOT / "target" / "docs_fct_trips_page.png"
+        page_shot.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(page_shot))
+
         page.locator("[ng-click='onLauncherClick()']").click()
         graph = page.locator("#cy canvas").first
         graph.wait_for(state="visible")
@@ -114,7 +127,7 @@ def test_docs_site_search_model_page_and_lineage(docs_url: str, warehouse: Wareh
         upstream = ROOT / "target" / "docs_fct_trips_upstream_lineage.png"
         page.screenshot(path=str(upstream))
         browser.close()
-    assert shot.stat().st_size > 10_000 and upstream.stat().st_size > 10_000
+    assert shot.stat().st_size > 10_000 and upstream.stat().st_size > 10_000 and page_shot.stat().st_size > 10_000
     assert errors == []
 
 

@@ -1,10 +1,13 @@
 """Source freshness on the raw tables' load time (`_loaded_at`): the shipped
-sample (loaded in 2025) is stale, a table loaded just now is fresh."""
+sample (loaded in 2025) is stale, a table loaded just now is fresh, and the
+sample is fresh as of its own newest load (`--vars '{freshness_as_of: ...}'`,
+as the README shows) and stale days later."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -12,8 +15,8 @@ import duckdb
 from conftest import Warehouse, duckdb_env, run_dbt
 
 
-def freshness(db: Path, target: Path) -> dict[str, str]:
-    proc = run_dbt(["source", "freshness"], duckdb_env(db), target, check=False)
+def freshness(db: Path, target: Path, *args: str) -> dict[str, str]:
+    proc = run_dbt(["source", "freshness", *args], duckdb_env(db), target, check=False)
     results = json.loads((target / "sources.json").read_text())["results"]
     return {r["unique_id"].split(".")[-1]: r["status"] for r in results} | {"_exit": str(proc.returncode)}
 
@@ -32,3 +35,17 @@ def test_freshness_uses_the_load_time(warehouse: Warehouse, tmp_path: Path) -> N
     fresh = freshness(copy, tmp_path / "t2")
     assert fresh == {"drivers": "pass", "riders": "pass", "trips": "pass", "payments": "pass",
                      "ratings": "warn", "_exit": "0"}
+
+
+def test_freshness_as_of_a_reference_time(warehouse: Warehouse, tmp_path: Path) -> None:
+    [(newest,)] = warehouse.query("select max(_loaded_at) from raw.trips")
+    copy = tmp_path / "sample.duckdb"
+    shutil.copy(warehouse.path, copy)
+    tables = ("drivers", "riders", "trips", "payments", "ratings")
+
+    def as_of(moment) -> dict[str, str]:
+        return freshness(copy, tmp_path / str(moment.timestamp()), "--vars",
+                         f"{{freshness_as_of: '{moment:%Y-%m-%d %H:%M:%S}'}}")
+
+    assert as_of(newest + timedelta(hours=2)) == dict.fromkeys(tables, "pass") | {"_exit": "0"}
+    assert as_of(newest + timedelta(days=3)) == dict.fromkeys(tables, "error") | {"_exit": "1"}

@@ -29,7 +29,7 @@ def test_city_daily_has_every_city_day_and_matches(warehouse: Warehouse, sample:
         cell[0] += 1
         cell[1] += f["completed"]
         cell[2] += f["net_revenue_usd"]
-    rows = warehouse.query("select city_id, local_date, trips, completed_trips, net_revenue_usd from marts.mart_city_daily")
+    rows = warehouse.query("select city_key, local_date, trips, completed_trips, net_revenue_usd from marts.mart_city_daily")
     assert {(c, d): [t, n, v] for c, d, t, n, v in rows} == expected
     assert any(t == 0 for _, _, t, _, _ in rows)  # zero days are rows, not gaps
 
@@ -46,7 +46,7 @@ def test_driver_monthly_counts_and_ranks(warehouse: Warehouse, sample: Sample) -
     for (driver, month), city in main_city.items():
         peers = [completed[k] for k, c in main_city.items() if c == city and k[1] == month]
         rank[(driver, month)] = 1 + sum(1 for p in peers if p > completed[(driver, month)])
-    rows = warehouse.query("select driver_id, month, city_id, completed_trips, rank_in_city from marts.mart_driver_monthly")
+    rows = warehouse.query("select driver_id, month, city_key, completed_trips, rank_in_city from marts.mart_driver_monthly")
     assert {(d, m): (c, n, r) for d, m, c, n, r in rows} == \
         {k: (main_city[k], completed[k], rank[k]) for k in main_city}
 
@@ -96,8 +96,24 @@ def test_dq_scores(warehouse: Warehouse, sample: Sample) -> None:
     expected = {k: (n, n - invalid[k], cents(Decimal(100) * (n - invalid[k]) / n))
                 for k, n in total.items()}
     rows = warehouse.query("select source_table, batch, total_rows, valid_rows, score from marts.dq_scores")
-    assert {(t, b): (n, v, s) for t, b, n, v, s in rows} == expected
+    assert {(t, b): (n, v, s) for t, b, n, v, s in rows} == {k: v for k, v in expected.items() if k[0] != "all"}
     assert any(s < 100 for *_, s in rows)
+    overall = warehouse.query("select batch, total_rows, valid_rows, score from marts.dq_scores_overall")
+    assert {("all", b): (n, v, s) for b, n, v, s in overall} == {k: v for k, v in expected.items() if k[0] == "all"}
+
+
+def test_dq_scores_grains(warehouse: Warehouse, sample: Sample) -> None:
+    """One grain per table: dq_scores is (source_table, batch) with no roll-up
+    rows, so its total_rows add up to the raw rows; dq_scores_overall is one row
+    per export with the same total."""
+    raw_rows = sum(len(rows) for rows in sample.raw.values())
+    [(rows, keys, total)] = warehouse.query(
+        "select count(*), count(distinct source_table || '/' || batch), sum(total_rows) from marts.dq_scores")
+    assert rows == keys and total == raw_rows
+    assert warehouse.query("select distinct source_table from marts.dq_scores where source_table = 'all'") == []
+    assert warehouse.query("select count(*), count(distinct batch), sum(total_rows) from marts.dq_scores_overall") \
+        == warehouse.query("select count(distinct batch), count(distinct batch), sum(total_rows) from marts.dq_scores")
+    assert warehouse.query("select sum(total_rows) from marts.dq_scores_overall") == [(raw_rows,)]
 
 
 def test_dq_rule_summary_matches_quarantine(warehouse: Warehouse, sample: Sample) -> None:

@@ -4,6 +4,7 @@ their question, the SQL access is read-only, and the lineage chart is current.""
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ def sql(warehouse: Warehouse, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def guide_queries() -> list[str]:
-    guide = README.split("## Analyst guide", 1)[1].split("\n## ", 1)[0]
+    guide = README.split("## Asking questions", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"```sql\n(.*?)```", guide, flags=re.S)
 
 
@@ -72,3 +73,74 @@ def test_readme_lineage_chart_is_current(warehouse: Warehouse) -> None:
     current = README.split(START, 1)[1].split(END, 1)[0].strip()
     assert current == mermaid(manifest)
     assert "fct_trips --> mart_city_daily" in current
+
+
+def readme_commands(prefix: str) -> list[str]:
+    """Every line of the README's ```sh blocks that starts with PREFIX, comment stripped."""
+    blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
+    lines = [re.sub(r"\s+#\s.*$", "", line).strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line.startswith(prefix)]
+
+
+def test_quick_start_states_the_build_summary(warehouse: Warehouse) -> None:
+    """The quick start shows the last line of `make build` (= `dbt build`) as it is."""
+    [done] = [line for line in warehouse.build_log.splitlines() if "Done. PASS=" in line][-1:]
+    summary = done[done.index("Done. PASS="):].strip()
+    quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert f"\n{summary}\n" in quick_start, summary
+
+
+def test_readme_dbt_show_and_ls_commands_run(warehouse: Warehouse, tmp_path) -> None:
+    import shutil
+
+    from conftest import duckdb_env, run_dbt
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse.path, copy)
+    commands = readme_commands(".venv/bin/dbt show") + readme_commands(".venv/bin/dbt ls")
+    assert len(commands) >= 5
+    for command in commands:
+        proc = run_dbt(shlex.split(command)[1:], duckdb_env(copy), tmp_path / "target")
+        assert "Encountered an error" not in proc.stdout, command
+        if " show " in command:
+            assert "Previewing node" in proc.stdout, command
+        else:
+            assert len(proc.stdout.strip().splitlines()) >= 1, command
+    show = run_dbt(["show", "--select", "mart_city_daily"], duckdb_env(copy), tmp_path / "target").stdout
+    assert "|       -1 |" not in show  # the preview starts with real cities, the unknown member last
+    marts = run_dbt(["ls", "--select", "tag:marts", "--resource-type", "model", "--output", "name"],
+                    duckdb_env(copy), tmp_path / "target").stdout.split()
+    assert {"fct_trips", "mart_city_daily", "dq_scores_overall"} <= set(marts) and "stg_rideshare__trips" not in marts
+
+
+def test_readme_make_sql_commands_run(warehouse: Warehouse) -> None:
+    commands = [c for c in readme_commands("make sql") if "QUERY=" in c and "DBT_TARGET" not in c]
+    assert len(commands) >= 2
+    for command in commands:
+        proc = subprocess.run(["bash", "-c", command.replace("make sql", "make -s --no-print-directory sql", 1)],
+                              cwd=ROOT, env=warehouse.env, capture_output=True, text=True)
+        assert proc.returncode == 0, command + proc.stderr
+        assert re.search(r"\(\d+ rows?\)", proc.stdout), command
+
+
+def test_readme_freshness_commands(warehouse: Warehouse, tmp_path) -> None:
+    """The README's freshness commands with a reference time: the sample is
+    green as of its last day and red three days later, as the comments say."""
+    import json
+    import shutil
+
+    from conftest import duckdb_env, run_dbt
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(warehouse.path, copy)
+    commands = [c for c in readme_commands(".venv/bin/dbt source freshness") if "--vars" in c]
+    assert len(commands) == 2
+    for command, status in zip(commands, ("pass", "error")):
+        target = tmp_path / status
+        run_dbt(shlex.split(command)[1:], duckdb_env(copy), target, check=False)
+        results = json.loads((target / "sources.json").read_text())["results"]
+        assert {r["status"] for r in results} == {status}, command
+
+
+def test_readme_links_stay_inside_the_repository() -> None:
+    assert "../" not in README and "/work/" not in README
+    for script in sorted(p.name for p in (ROOT / "scripts").glob("*.py")):
+        assert f"scripts/{script}" in README, script

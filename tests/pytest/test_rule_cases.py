@@ -32,7 +32,7 @@ D = Decimal
 
 @dataclass
 class Case:
-    # (source_table, record_key, rule): exactly what dq_quarantine must hold
+    # (source_table, record_id, rule): exactly what dq_quarantine must hold
     quarantine: set[tuple[str, str, str]]
     # sql -> expected rows (lists of tuples, compared after normalising)
     checks: dict[str, list[tuple]] = field(default_factory=dict)
@@ -76,7 +76,7 @@ CASES: dict[str, Case] = {
             "select payment_id from marts.fct_payments order by payment_id": [(5001,), (5002,), (5003,), (5004,)],
             # New York, local 2025-01-13 (14:00 and 15:00 UTC = 09:00 and 10:00 EST): 5 + 5 km, 10.00 + 0.00
             "select trips, completed_trips, distance_km, net_revenue_usd, tips_usd from marts.mart_city_daily "
-            "where city_id = 1 and local_date = date '2025-01-13'": [(2, 2, D("10.000"), D("10.00"), D("0.00"))],
+            "where city_key = 1 and local_date = date '2025-01-13'": [(2, 2, D("10.000"), D("10.00"), D("0.00"))],
             # driver 101 in 2025-01: trips 1001, 1003, 1004, 1005; revenue 20 + 5 + 10 + 0
             "select trips, completed_trips, net_revenue_usd from marts.mart_driver_monthly "
             "where driver_id = 101 and month = date '2025-01-01'": [(4, 3, D("35.00"))],
@@ -93,7 +93,7 @@ CASES: dict[str, Case] = {
             "select payment_id from marts.fct_payments order by payment_id": [(5001,), (5002,), (5003,)],
             # Paris, local 2025-01-13 (09:00 UTC = 10:00 CET): one completed 12 km trip, no valid revenue
             "select trips, completed_trips, distance_km, net_revenue_usd from marts.mart_city_daily "
-            "where city_id = 9 and local_date = date '2025-01-13'": [(1, 1, D("12.000"), D("0.00"))],
+            "where city_key = 9 and local_date = date '2025-01-13'": [(1, 1, D("12.000"), D("0.00"))],
         },
     ),
     # trip 1009 requested in 2030, last modified 2025-01-13
@@ -143,12 +143,12 @@ CASES: dict[str, Case] = {
             "select payment_id from marts.fct_payments order by payment_id": [(5001,), (5002,), (5003,)],
             # Paris, local 2025-01-18 (10:00 UTC = 11:00 CET): the trip counts, its payment does not
             "select trips, completed_trips, distance_km, net_revenue_usd from marts.mart_city_daily "
-            "where city_id = 9 and local_date = date '2025-01-18'": [(1, 1, D("9.000"), D("0.00"))],
+            "where city_key = 9 and local_date = date '2025-01-18'": [(1, 1, D("9.000"), D("0.00"))],
         },
     ),
 }
 
-QUARANTINE_SQL = "select source_table, record_key, rule from marts.dq_quarantine"
+QUARANTINE_SQL = "select source_table, record_id, rule from marts.dq_quarantine"
 
 
 def normalise(rows: list[tuple]) -> list[tuple]:

@@ -136,7 +136,7 @@ def check_city_monthly(mf: list[dict], sql: Query, target_dir: Path) -> None:
         select cities.city_name, cast(date_trunc('month', daily.local_date) as date) as month,
                sum(daily.trips), sum(daily.completed_trips), sum(daily.net_revenue_usd)
         from marts.mart_city_daily as daily
-        inner join marts.dim_cities as cities on daily.city_id = cities.city_id
+        inner join marts.dim_cities as cities on daily.city_key = cities.city_key
         group by cities.city_name, cast(date_trunc('month', daily.local_date) as date)
         having sum(daily.trips) > 0""")
     got = [(r["city__city_name"], day(r["metric_time__month"]), num(r["trips"]), num(r["completed_trips"]),
@@ -148,7 +148,7 @@ def check_city_monthly(mf: list[dict], sql: Query, target_dir: Path) -> None:
 
 def check_city_daily(mf: list[dict], sql: Query, target_dir: Path) -> None:
     want = sql("""
-        select city_id, local_date, trips, completed_trips, distance_km, net_revenue_usd, tips_usd
+        select city_key, local_date, trips, completed_trips, distance_km, net_revenue_usd, tips_usd
         from marts.mart_city_daily where trips > 0""")
     got = [(int(r["city"]), day(r["metric_time__day"]), num(r["trips"]), num(r["completed_trips"]),
             num(r["distance_km"]), num(r["net_revenue_usd"]), num(r["tips_usd"])) for r in mf]
@@ -303,7 +303,7 @@ def test_dbt_parse_rejects_an_invalid_semantic_manifest(tmp_path: Path) -> None:
     """The validation is real: a saved query naming a metric that does not
     exist fails `dbt parse`."""
     project = tmp_path / "project"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", ".venv", "target", "logs", "*.duckdb*"))
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".git", ".venv", ".postgres", "target", "logs", "*.duckdb*"))
     saved = project / "models/marts/semantic/_semantic__saved_queries.yml"
     saved.write_text(saved.read_text().replace("metrics: [trips, completed_trips]", "metrics: [trips, no_such_metric]", 1))
     proc = parse(project, tmp_path / "target")
@@ -314,7 +314,7 @@ def test_dbt_parse_rejects_an_invalid_semantic_manifest(tmp_path: Path) -> None:
 # --- the README's analyst guide ---------------------------------------------------------------
 
 def guide() -> str:
-    return README.split("## Analyst guide", 1)[1].split("\n## ", 1)[0]
+    return README.split("## Asking questions", 1)[1].split("\n## ", 1)[0]
 
 
 def guide_commands(prefix: str) -> list[str]:

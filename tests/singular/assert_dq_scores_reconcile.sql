@@ -1,4 +1,4 @@
--- dq_scores: per export, the 'all' row is the sum of the tables; every raw
+-- dq_scores_overall is, per export, the sum of dq_scores' tables; every raw
 -- row is counted once; each quarantined row is invalid in its export.
 with
 
@@ -12,13 +12,11 @@ per_table as (
         sum(total_rows) as total_rows,
         sum(valid_rows) as valid_rows
     from scores
-    where source_table <> 'all'
     group by batch
 ),
 
 overall as (
-    select * from scores
-    where source_table = 'all'
+    select * from {{ ref('dq_scores_overall') }}
 ),
 
 quarantined as (
@@ -30,10 +28,14 @@ quarantined as (
     group by source_table, batch
 )
 
-select 'all row of ' || overall.batch as problem
+select 'overall row of ' || coalesce(overall.batch, per_table.batch) as problem
 from overall
-inner join per_table on overall.batch = per_table.batch
-where overall.total_rows <> per_table.total_rows or overall.valid_rows <> per_table.valid_rows
+full outer join per_table on overall.batch = per_table.batch
+where
+    overall.batch is null
+    or per_table.batch is null
+    or overall.total_rows <> per_table.total_rows
+    or overall.valid_rows <> per_table.valid_rows
 union all
 select 'quarantine exceeds invalid rows in ' || quarantined.source_table || ' ' || quarantined.batch
 from quarantined

@@ -26,11 +26,11 @@ facts as (
 
 top_ranks as (
     select
-        city_id,
+        city_key,
         month,
         min(rank_in_city) as best_rank
     from {{ ref('mart_driver_monthly') }}
-    group by city_id, month
+    group by city_key, month
 )
 
 select cast(coalesce(monthly.month, facts.month) as varchar) as problem
@@ -42,6 +42,6 @@ where
     or coalesce(monthly.cancelled_by_driver_trips, 0) <> coalesce(facts.cancelled_by_driver_trips, 0)
     or coalesce(monthly.net_revenue_usd, 0) <> coalesce(facts.net_revenue_usd, 0)
 union all
-select 'rank does not start at 1 in city ' || cast(city_id as varchar)
+select 'rank does not start at 1 in city ' || cast(city_key as varchar)
 from top_ranks
 where best_rank <> 1

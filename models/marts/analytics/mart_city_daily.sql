@@ -1,7 +1,10 @@
 -- Trips, distance, net revenue and tips per city and local date (rule 6).
 -- Every city (and the unknown member) gets a row for every day from the
 -- first to the last local trip date, zeros included. Revenue and tips are
--- attributed to the trip's local date, not the payment's.
+-- attributed to the trip's local date, not the payment's; net revenue is
+-- split into completed trips' revenue and fees of cancelled trips. Rows are
+-- ordered known cities first (unknown member last), by city and date, so a
+-- preview (`dbt show --select mart_city_daily`) starts with real data.
 with
 
 trips as (
@@ -25,7 +28,7 @@ date_range as (
 
 city_days as (
     select
-        cities.city_id,
+        cities.city_key,
         dates.date_day as local_date
     from cities
     cross join dates
@@ -35,7 +38,7 @@ city_days as (
 
 daily as (
     select
-        city_key as city_id,
+        city_key,
         local_date,
         count(*) as trips,
         sum(case when is_completed then 1 else 0 end) as completed_trips,
@@ -43,13 +46,15 @@ daily as (
         sum(case when status = 'cancelled_by_driver' then 1 else 0 end) as cancelled_by_driver_trips,
         sum(coalesce(distance_km, 0)) as distance_km,
         sum(net_revenue_usd) as net_revenue_usd,
+        sum(case when is_completed then net_revenue_usd else 0 end) as completed_trip_revenue_usd,
+        sum(case when is_completed then 0 else net_revenue_usd end) as cancellation_fees_usd,
         sum(tip_usd) as tips_usd
     from trips
     group by city_key, local_date
 )
 
 select
-    cast(city_days.city_id as bigint) as city_id,
+    cast(city_days.city_key as bigint) as city_key,
     cast(city_days.local_date as date) as local_date,
     cast(coalesce(daily.trips, 0) as bigint) as trips,
     cast(coalesce(daily.completed_trips, 0) as bigint) as completed_trips,
@@ -57,9 +62,15 @@ select
     cast(coalesce(daily.cancelled_by_driver_trips, 0) as bigint) as cancelled_by_driver_trips,
     cast(coalesce(daily.distance_km, 0) as decimal(14, 3)) as distance_km,
     cast(coalesce(daily.net_revenue_usd, 0) as decimal(16, 2)) as net_revenue_usd,
+    cast(coalesce(daily.completed_trip_revenue_usd, 0) as decimal(16, 2)) as completed_trip_revenue_usd,
+    cast(coalesce(daily.cancellation_fees_usd, 0) as decimal(16, 2)) as cancellation_fees_usd,
     cast(coalesce(daily.tips_usd, 0) as decimal(16, 2)) as tips_usd
 from city_days
 left join daily
     on
-        city_days.city_id = daily.city_id
+        city_days.city_key = daily.city_key
         and city_days.local_date = daily.local_date
+order by
+    case when city_days.city_key = -1 then 1 else 0 end,
+    city_days.city_key,
+    city_days.local_date

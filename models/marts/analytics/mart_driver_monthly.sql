@@ -3,6 +3,8 @@
 -- city the driver worked in that month (the city of most of the month's
 -- trips; ties to the lower city id). rank_in_city is a standard competition
 -- rank on completed trips: tied drivers share a rank and the next rank skips.
+-- Rows are ordered by month, city (unknown member last) and rank, so a preview
+-- starts with each city's best drivers.
 with
 
 trips as (
@@ -45,7 +47,7 @@ monthly as (
 combined as (
     select
         monthly.*,
-        main_city.city_key as city_id
+        main_city.city_key
     from monthly
     inner join main_city
         on
@@ -56,7 +58,7 @@ combined as (
 
 select
     cast(driver_id as bigint) as driver_id,
-    cast(city_id as bigint) as city_id,
+    cast(city_key as bigint) as city_key,
     cast(month as date) as month,
     cast(trips as bigint) as trips,
     cast(completed_trips as bigint) as completed_trips,
@@ -65,5 +67,11 @@ select
     cast(net_revenue_usd as decimal(16, 2)) as net_revenue_usd,
     cast(avg_rider_stars as decimal(6, 3)) as avg_rider_stars,
     cast(ratings_received as bigint) as ratings_received,
-    cast(rank() over (partition by city_id, month order by completed_trips desc) as integer) as rank_in_city
+    cast(rank() over (partition by city_key, month order by completed_trips desc) as integer) as rank_in_city
 from combined
+order by
+    month,
+    case when city_key = -1 then 1 else 0 end,
+    city_key,
+    rank_in_city,
+    driver_id

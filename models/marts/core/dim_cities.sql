@@ -42,6 +42,7 @@ unioned as (
 )
 
 select
+    cast(city_id as bigint) as city_key,
     cast(city_id as bigint) as city_id,
     cast(city_name as varchar) as city_name,
     cast(country_code as varchar) as country_code,

@@ -1,5 +1,5 @@
 -- Data quality score per source table and export: valid rows / total rows
--- x 100, plus an 'all' row per export over every table. A row is invalid
+-- x 100 (one grain: the whole export is dq_scores_overall). A row is invalid
 -- when it breaks a row rule (even as a superseded copy) or sits in
 -- dq_quarantine (which adds the cross-table rules).
 {% set tables = raw_tables() %}
@@ -43,22 +43,6 @@ per_table as (
         sum(case when is_valid then 1 else 0 end) as valid_rows
     from judged
     group by source_table, batch
-),
-
-per_export as (
-    select
-        'all' as source_table,
-        batch,
-        sum(total_rows) as total_rows,
-        sum(valid_rows) as valid_rows
-    from per_table
-    group by batch
-),
-
-unioned as (
-    select * from per_table
-    union all
-    select * from per_export
 )
 
 select
@@ -68,4 +52,4 @@ select
     cast(valid_rows as bigint) as valid_rows,
     cast(total_rows - valid_rows as bigint) as invalid_rows,
     cast(round(100.0 * valid_rows / total_rows, 2) as decimal(6, 2)) as score
-from unioned
+from per_table
