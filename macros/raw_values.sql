@@ -53,60 +53,51 @@
     {{ capitalise_words('lower(' ~ clean_name(column) ~ ')') }}
 {%- endmacro %}
 
-{#- True when the first ten characters of a text that already matches
-    ^[0-9]{4}-[0-9]{2}-[0-9]{2} are a day of the proleptic Gregorian calendar:
-    year 0001-9999, month 01-12, day 01 up to the month's length (February 29
-    in years divisible by 4, except centuries not divisible by 400). -#}
+{#- The regular expression of a `YYYY-MM-DD` day (no anchors): two-digit
+    month 01-12 and a day the month can have (01-28 always, 29-30 except in
+    February, 31 in the months of 31 days, 02-29 left to is_calendar_day).
+    The field ranges live in the pattern, so one regex match does most of the
+    work (as fast as DuckDB's strptime, measured: BENCHMARKS.md). -#}
+{% macro day_pattern() -%}
+    [0-9]{4}-(((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8]))|((0[13-9]|1[0-2])-(29|30))|((0[13578]|1[02])-31)|(02-29))
+{%- endmacro %}
+
+{#- True when a text that matches day_pattern at its start is a day of the
+    proleptic Gregorian calendar: year 0001-9999, and 29 February only in a
+    leap year (divisible by 4; centuries only when divisible by 400). -#}
 {% macro is_calendar_day(column) -%}
     (
-        cast(substr({{ column }}, 1, 4) as integer) >= 1
-        and cast(substr({{ column }}, 6, 2) as integer) between 1 and 12
-        and cast(substr({{ column }}, 9, 2) as integer) between 1 and (
-            case
-                when cast(substr({{ column }}, 6, 2) as integer) = 2
-                    then case
-                        when
-                            cast(substr({{ column }}, 1, 4) as integer) % 400 = 0
-                            or (
-                                cast(substr({{ column }}, 1, 4) as integer) % 4 = 0
-                                and cast(substr({{ column }}, 1, 4) as integer) % 100 <> 0
-                            )
-                            then 29
-                        else 28
-                    end
-                when cast(substr({{ column }}, 6, 2) as integer) in (4, 6, 9, 11) then 30
-                else 31
-            end
+        substr({{ column }}, 1, 4) <> '0000'
+        and (
+            substr({{ column }}, 6, 5) <> '02-29'
+            or cast(substr({{ column }}, 1, 4) as integer) % 400 = 0
+            or (
+                cast(substr({{ column }}, 1, 4) as integer) % 4 = 0
+                and cast(substr({{ column }}, 1, 4) as integer) % 100 <> 0
+            )
         )
     )
 {%- endmacro %}
 
 {#- A `YYYY-MM-DD HH:MM:SS` text (the contract's timestamp, UTC) as a
     timestamp, else null: exactly that shape (two-digit fields, one space, no
-    padding), a calendar day (is_calendar_day), hour 00-23, minute and second
-    00-59. So '24:00:00', second 60, '2025-1-15 9:00:00' and two spaces are
-    null on both engines (PostgreSQL would read the first two as the next
-    minute or day, DuckDB's strptime the third). The nested case keeps the
-    casts away from text of another shape. -#}
+    padding), a calendar day (day_pattern, is_calendar_day), hour 00-23,
+    minute and second 00-59. So '24:00:00', second 60, '2025-1-15 9:00:00'
+    and two spaces are null on both engines (PostgreSQL alone would read the
+    first two as the next day or minute, DuckDB's strptime the others). The
+    nested case keeps the cast away from text of another shape. -#}
 {% macro safe_timestamp(column) -%}
     case
-        when {{ matches_regex(column, '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$') }}
-            then case
-                when
-                    {{ is_calendar_day(column) }}
-                    and cast(substr({{ column }}, 12, 2) as integer) <= 23
-                    and cast(substr({{ column }}, 15, 2) as integer) <= 59
-                    and cast(substr({{ column }}, 18, 2) as integer) <= 59
-                    then cast({{ column }} as timestamp)
-            end
+        when {{ matches_regex(column, '^' ~ day_pattern() ~ ' ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$') }}
+            then case when {{ is_calendar_day(column) }} then cast({{ column }} as timestamp) end
     end
 {%- endmacro %}
 
 {#- A `YYYY-MM-DD` text (the contract's date) as a date, else null: exactly
-    that shape and a calendar day (is_calendar_day). -#}
+    that shape and a calendar day (day_pattern, is_calendar_day). -#}
 {% macro safe_date(column) -%}
     case
-        when {{ matches_regex(column, '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') }}
+        when {{ matches_regex(column, '^' ~ day_pattern() ~ '$') }}
             then case when {{ is_calendar_day(column) }} then cast({{ column }} as date) end
     end
 {%- endmacro %}
