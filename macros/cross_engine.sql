@@ -1,39 +1,5 @@
 {#- One macro per dialect concept; models call these, never engine checks. -#}
 
-{#- A `YYYY-MM-DD HH:MM:SS` text as a timestamp, null when it does not parse. -#}
-{% macro safe_timestamp(column) -%}
-    {{ return(adapter.dispatch('safe_timestamp', 'ridehail')(column)) }}
-{%- endmacro %}
-
-{% macro duckdb__safe_timestamp(column) -%}
-    try_strptime(trim({{ column }}), '%Y-%m-%d %H:%M:%S')
-{%- endmacro %}
-
-{% macro postgres__safe_timestamp(column) -%}
-    case
-        when trim({{ column }}) ~ '^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
-            and pg_input_is_valid(trim({{ column }}), 'timestamp')
-            then cast(trim({{ column }}) as timestamp)
-    end
-{%- endmacro %}
-
-{#- A `YYYY-MM-DD` text as a date, null when it does not parse. -#}
-{% macro safe_date(column) -%}
-    {{ return(adapter.dispatch('safe_date', 'ridehail')(column)) }}
-{%- endmacro %}
-
-{% macro duckdb__safe_date(column) -%}
-    cast(try_strptime(trim({{ column }}), '%Y-%m-%d') as date)
-{%- endmacro %}
-
-{% macro postgres__safe_date(column) -%}
-    case
-        when trim({{ column }}) ~ '^\d{4}-\d{2}-\d{2}$'
-            and pg_input_is_valid(trim({{ column }}), 'date')
-            then cast(trim({{ column }}) as date)
-    end
-{%- endmacro %}
-
 {#- A UTC timestamp as wall-clock time in an IANA timezone (same SQL on both). -#}
 {% macro utc_to_local(column, timezone) -%}
     (({{ column }} at time zone 'UTC') at time zone {{ timezone }})
@@ -53,23 +19,57 @@
     cast(extract(epoch from ({{ end_column }} - {{ start_column }})) / 60.0 as decimal(18, 2))
 {%- endmacro %}
 
-{#- Words in title case: "  nEW yORK" -> "New York" (names are space separated). -#}
-{% macro title_case(column) -%}
-    {{ return(adapter.dispatch('title_case', 'ridehail')(column)) }}
+{#- Unicode canonical composition (NFC): "sa" + U+0303 + "o" -> "são".
+    PostgreSQL's normalize() needs a UTF8 database (the contract's encoding). -#}
+{% macro nfc(column) -%}
+    {{ return(adapter.dispatch('nfc', 'ridehail')(column)) }}
 {%- endmacro %}
 
-{% macro duckdb__title_case(column) -%}
+{% macro duckdb__nfc(column) -%}
+    nfc_normalize({{ column }})
+{%- endmacro %}
+
+{% macro postgres__nfc(column) -%}
+    normalize({{ column }}, nfc)
+{%- endmacro %}
+
+{#- The words of a text split on single spaces, each split on hyphens, every
+    part as upper(first character) || rest, joined back with the same
+    separators: the one title-case rule of macros/raw_values.sql (title_case)
+    spelled in each dialect. PostgreSQL's initcap is not used: it starts a
+    word after any non-alphanumeric character (an apostrophe, a combining
+    accent: "SãO"). The input is already lower-cased, NFC, single-spaced. -#}
+{% macro capitalise_words(column) -%}
+    {{ return(adapter.dispatch('capitalise_words', 'ridehail')(column)) }}
+{%- endmacro %}
+
+{% macro duckdb__capitalise_words(column) -%}
     array_to_string(
         list_transform(
-            string_split(regexp_replace(lower(trim({{ column }})), '\s+', ' ', 'g'), ' '),
-            lambda word: upper(left(word, 1)) || substr(word, 2)
+            string_split({{ column }}, ' '),
+            lambda word: array_to_string(
+                list_transform(string_split(word, '-'), lambda part: upper(left(part, 1)) || substr(part, 2)),
+                '-'
+            )
         ),
         ' '
     )
 {%- endmacro %}
 
-{% macro postgres__title_case(column) -%}
-    initcap(regexp_replace(lower(trim({{ column }})), '\s+', ' ', 'g'))
+{% macro postgres__capitalise_words(column) -%}
+    case
+        when {{ column }} = '' then ''
+        else (
+            select string_agg(
+                (
+                    select string_agg(upper(left(parts.part, 1)) || substr(parts.part, 2), '-' order by parts.n)
+                    from unnest(string_to_array(words.word, '-')) with ordinality as parts (part, n)
+                ),
+                ' ' order by words.n
+            )
+            from unnest(string_to_array({{ column }}, ' ')) with ordinality as words (word, n)
+        )
+    end
 {%- endmacro %}
 
 {#- Stable text surrogate key: md5 of the parts joined by '|' (nulls as ''). -#}
@@ -122,25 +122,6 @@
 
 {% macro postgres__matches_regex(column, pattern) -%}
     ({{ column }} ~ '{{ pattern }}')
-{%- endmacro %}
-
-{#- A money amount as written in raw (text, rule 5): a decimal(12, 2) when the
-    text is a plain decimal number with at most 10 integer digits and at most
-    the currency's 2 minor units (trailing zeros aside), else null; never an
-    error and never rounded. -#}
-{% macro safe_amount(column) -%}
-    case
-        when
-            {{ matches_regex('trim(' ~ column ~ ')', '^[+-]?[0-9]{1,10}([.][0-9]+)?$') }}
-            and not {{ has_excess_decimals(column) }}
-            then cast(trim({{ column }}) as decimal(12, 2))
-    end
-{%- endmacro %}
-
-{#- True when a raw amount is a number with a non-zero digit past the
-    currency's 2 minor units: 10.005 or 10.0001, not 10.50 or 10.500. -#}
-{% macro has_excess_decimals(column) -%}
-    coalesce({{ matches_regex('trim(' ~ column ~ ')', '^[+-]?[0-9]*[.][0-9]{2}0*[1-9][0-9]*$') }}, false)
 {%- endmacro %}
 
 {#- When a snapshot learned a version (dbt_valid_from, dbt_updated_at): UTC,

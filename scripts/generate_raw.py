@@ -22,7 +22,10 @@ with a missing or negative distance, ended before started, an unparseable
 timestamp or an unknown product; trips whose driver or rider is missing from
 the exports (never, or only days later) or whose city is unknown; trips that
 arrive days late; payments for trips that do not exist; ratings out of 1-5;
-and implausible money and time (rules 5 and 8): trips dated years after their
+cities with a timezone or currency the warehouse cannot use, and trips in
+them; timestamps in every near-miss spelling (hour 24, second 60, one-digit
+fields, extra spaces); Unicode whitespace (tab, no-break and ideographic
+spaces) around and inside names and emails; and implausible money and time (rules 5 and 8): trips dated years after their
 own updated_at or before any city launched, payments and ratings dated before
 their trip's request or after their own updated_at, payments in another
 currency than their city's or in one without an exchange rate, refunds
@@ -65,6 +68,13 @@ CITIES = [
     (20, "Sydney", "AU", "AUD", "Australia/Sydney", "2016-12-01", 3),
 ]
 UNKNOWN_CITY_ID = 99
+# Cities the warehouse cannot use (rules 5 and 6): a timezone no engine knows,
+# a currency with no exchange rate. Exported like the others; trips point at
+# them at a low rate ("odd_city"), and staging quarantines the cities.
+ODD_CITIES = [
+    (21, "Atlantis", "GR", "EUR", "Atlantic/Atlantis", "2018-01-01"),
+    (22, "El Dorado", "CO", "XAU", "America/Bogota", "2018-01-01"),
+]
 
 # Approximate USD per unit; the exchange-rate seed drifts around these.
 USD_PER_UNIT = {
@@ -81,8 +91,14 @@ FIRST = ["Ana", "Ben", "Chen", "Dara", "Emre", "Fatima", "Gus", "Hana", "Ivan",
          "Tom", "Uma", "Vic", "Wei", "Yara", "Zoe"]
 LAST = ["Smith", "Garcia", "Okafor", "Tanaka", "Muller", "Rossi", "Silva",
         "Khan", "Dubois", "Kim", "Novak", "Patel", "Cohen", "Mensah", "Ito"]
+# Every spelling staging must refuse the same way on both engines: impossible
+# fields, other formats, and near misses one engine alone would accept (hour
+# 24, second 60, one-digit fields, extra or surrounding spaces, a 'T', Feb 29
+# of a common year).
 BAD_TIMESTAMPS = ["2025-02-30 25:61:00", "not a date", "2025/01/07 10:00",
-                  "1700000000", "2025-13-01 00:00:00"]
+                  "1700000000", "2025-13-01 00:00:00", "2025-01-13 24:00:00", "2025-01-16 10:59:60",
+                  "2025-1-15 9:00:00", "2025-01-17  10:05:00", " 2025-01-10 14:00:00",
+                  "2025-01-10T14:00:00", "2025-02-29 10:00:00"]
 
 # Probability of each defect per eligible row.
 DEFECT_RATES = {
@@ -97,6 +113,7 @@ DEFECT_RATES = {
     "orphan_driver": 0.004,    # driver id that no export ever carries
     "orphan_rider": 0.004,
     "unknown_city": 0.001,
+    "odd_city": 0.001,         # trip in a city with an unknown timezone or currency (ODD_CITIES)
     "late_driver": 0.3,        # new driver's row exported days after signup
     "orphan_payment": 0.003,   # payment for a trip id that does not exist
     "failed_payment": 0.03,
@@ -148,7 +165,9 @@ def macros(seed: int, start: int, span: int, batches: int) -> str:
         case when s < {start} then 0 else least({batches - 1}, (s - {start}) * {batches} // {span}) end;
     create macro messy(txt, salt, id) as
         case when u(salt, id) >= {rate['messy_text']} then txt
-             else pick(['  ' || txt, txt || ' ', upper(txt), lower(txt), ' ' || upper(txt) || ' '],
+             else pick(['  ' || txt, txt || ' ', upper(txt), lower(txt), ' ' || upper(txt) || ' ',
+                        chr(9) || txt, txt || chr(160), chr(12288) || upper(txt) || chr(8195),
+                        replace(txt, ' ', chr(160) || ' ')],
                        salt || '#', id) end;
     """
 
@@ -327,8 +346,10 @@ def trips_sql(n_trips: int, start: int, span: int) -> str:
                  then {ORPHAN_DRIVER_BASE} + trip_id else driver_id end as driver_id,
             case when u('orphan_rider', trip_id) < {r['orphan_rider']}
                  then {ORPHAN_RIDER_BASE} + trip_id else rider_id end as rider_id,
-            case when u('unknown_city', trip_id) < {r['unknown_city']} then {UNKNOWN_CITY_ID} else city_id end
-                as export_city_id,
+            case when u('unknown_city', trip_id) < {r['unknown_city']} then {UNKNOWN_CITY_ID}
+                 when u('odd_city', trip_id) < {r['odd_city']}
+                     then pick({sql_list([c[0] for c in ODD_CITIES])}, 'odd_city_id', trip_id)
+                 else city_id end as export_city_id,
             {currency} as currency,
             case when u('status', trip_id) < 0.9 then 'completed'
                  when u('status', trip_id) < 0.96 then 'cancelled_by_rider'
@@ -522,7 +543,8 @@ def ratings_sql() -> str:
 
 
 def cities_sql(start: int, days: int) -> str:
-    values = ", ".join(f"({c[0]}, '{c[1]}', '{c[2]}', '{c[3]}', '{c[4]}', '{c[5]}')" for c in CITIES)
+    values = ", ".join(f"({c[0]}, '{c[1]}', '{c[2]}', '{c[3]}', '{c[4]}', '{c[5]}')"
+                       for c in [*CITIES, *ODD_CITIES])
     first = start - 30 * DAY
     return f"""
     with city (city_id, name, country_code, currency, timezone, launched_on) as (values {values}),

@@ -53,6 +53,22 @@ def run_dbt(args: list[str], env: dict[str, str], target_dir: Path, check: bool 
     return proc
 
 
+# every model, data test and snapshot on a small hand-made input; the unit
+# tests do not read it (test_build runs them) and are left out to keep the
+# suite short
+CASE_BUILD = ["build", "--exclude", "resource_type:unit_test", "--threads", "4"]
+
+
+def load_raw(source: Path, env: dict[str, str], target: str) -> None:
+    """Load SOURCE (an export folder, or a folder of them in name order) with
+    scripts/load_raw.py into the warehouse ENV names on TARGET (duckdb or
+    postgres). Raises AssertionError with the loader's stderr when it exits
+    non-zero."""
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/load_raw.py"), str(source), "--quiet",
+                           "--target", target], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def duckdb_env(path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["WAREHOUSE_DUCKDB_PATH"] = str(path)

@@ -5,6 +5,8 @@ figures with the marts, so a mistake in either shows up as a difference."""
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -20,8 +22,23 @@ TRIP_STATUSES = {"completed", "cancelled_by_rider", "cancelled_by_driver"}
 
 
 def ts(text: str | None) -> datetime | None:
+    """Exactly YYYY-MM-DD HH:MM:SS, nothing around it, second 00-59 (strptime
+    alone would take one-digit fields and second 60)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}", text or "") \
+            or int(text[17:19]) > 59:
+        return None
     try:
-        return datetime.strptime((text or "").strip(), "%Y-%m-%d %H:%M:%S")
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
+def day(text: str | None) -> datetime | None:
+    """Exactly YYYY-MM-DD, a calendar day."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text or ""):
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
         return None
 
@@ -30,10 +47,22 @@ def dec(text: str | None) -> Decimal | None:
     return Decimal(text) if text not in (None, "") else None
 
 
+def amount(text: str | None) -> Decimal | None:
+    """A money amount as written: a plain number, no padding."""
+    return Decimal(text) if re.fullmatch(r"[+-]?[0-9]{1,10}(\.[0-9]+)?", text or "") else None
+
+
 def excess_decimals(text: str | None) -> bool:
     """Rule 5: a non-zero digit past the currency's 2 minor units."""
-    value = dec((text or "").strip())
+    value = amount(text)
     return value is not None and value != value.quantize(Decimal("0.01"))
+
+
+def title(text: str) -> str:
+    """NFC, whitespace runs as one space, lower case, then the first letter of
+    every part between spaces and hyphens upper-cased."""
+    words = unicodedata.normalize("NFC", text).lower().split()
+    return " ".join("-".join(part[:1].upper() + part[1:] for part in w.split("-")) for w in words)
 
 
 def cents(value: Decimal) -> Decimal:
@@ -56,7 +85,7 @@ def trip_rule(r: Row, launched: datetime | None = None) -> str | None:
     (rule 8), when known."""
     requested, started, ended = ts(r["requested_at"]), ts(r["started_at"]), ts(r["ended_at"])
     status = r["status"].strip().lower()
-    distance, fare, surge = dec(r["distance_km"]), dec(r["fare_amount"]), dec(r["surge_multiplier"])
+    distance, fare, surge = dec(r["distance_km"]), amount(r["fare_amount"]), dec(r["surge_multiplier"])
     if not r["trip_id"]:
         return "missing_key"
     if (ts(r["updated_at"]) is None or requested is None or (r["started_at"].strip() and started is None)
@@ -91,8 +120,8 @@ def payment_rule(r: Row) -> str | None:
         return "unknown_domain_value"
     if excess_decimals(r["amount"]) or excess_decimals(r["tip_amount"]):
         return "excess_precision"
-    amount, tip = dec(r["amount"]), dec(r["tip_amount"]) or Decimal(0)
-    if amount is None or amount < 0 or tip < 0:
+    value, tip = amount(r["amount"]), amount(r["tip_amount"]) or Decimal(0)
+    if value is None or value < 0 or tip < 0 or (r["tip_amount"] and amount(r["tip_amount"]) is None):
         return "invalid_measure"
     if ts(r["created_at"]) > ts(r["updated_at"]):
         return "timestamp_after_update"
@@ -177,6 +206,7 @@ class Sample:
         self.rates = {(r["currency"], r["rate_month"]): Decimal(r["usd_per_unit"])
                       for r in read(seeds / "reference" / "exchange_rates.csv")}
         self.regions = {r["country_code"]: r["region"] for r in read(seeds / "reference" / "country_regions.csv")}
+        self.timezones = {r["timezone"] for r in read(seeds / "reference" / "timezones.csv")}
 
     @cached_property
     def trips(self) -> Resolved:
@@ -191,7 +221,7 @@ class Sample:
 
     @cached_property
     def launches(self) -> dict[int, datetime]:
-        return {cid: datetime.strptime(c["launched_on"].strip(), "%Y-%m-%d") for cid, c in self.cities.items()}
+        return {cid: d for cid, c in self.cities.items() if (d := day(c["launched_on"])) is not None}
 
     def trip_currency(self, trip: Row) -> str:
         city = self.cities.get(int(trip["city_id"])) if trip["city_id"].strip() else None
@@ -199,12 +229,23 @@ class Sample:
 
     @cached_property
     def cities(self) -> dict[int, Row]:
-        res = resolve(self.raw["cities"], ("city_id",), lambda r: None)
+        res = resolve(self.raw["cities"], ("city_id",), self.city_rule)
         return {int(k[0]): r for k, r in res.kept.items()}
+
+    def city_rule(self, r: Row) -> str | None:
+        if r["launched_on"] and day(r["launched_on"]) is None:
+            return "unparseable_timestamp"
+        if not title(r["city_name"]) or not r["timezone"].strip() or not r["currency"].strip():
+            return "missing_value"
+        if r["timezone"].strip() not in self.timezones:
+            return "unknown_timezone"
+        if r["currency"].strip().upper() not in {c for c, _ in self.rates}:
+            return "unknown_currency"
+        return None
 
     def city_name(self, city_id: int) -> str | None:
         row = self.cities.get(city_id)
-        return " ".join(w.capitalize() for w in row["city_name"].split()) if row else None
+        return title(row["city_name"]) if row else None
 
     def _check_trip(self, resolved: Resolved, table: str) -> tuple[list[Row], list[tuple[Row, str]]]:
         seen = {r["trip_id"] for r in self.raw["trips"] if r["trip_id"]}

@@ -49,6 +49,28 @@ def test_generated_trip_count_and_headers(tmp_path: Path) -> None:
     assert len(ids) == 500
 
 
+def test_generator_writes_the_dirty_kinds_of_issue_13(tmp_path: Path) -> None:
+    """Near-miss timestamps, Unicode whitespace in names and emails, cities
+    the warehouse cannot use (and trips in them): each present, each rare. The shipped sample predates these kinds (it is not
+    regenerated here); tests/pytest/test_dirty_corpus.py covers their rules."""
+    generate(tmp_path, "--trips", "5000", "--batches", "6", "--seed", "42")
+    rows = {t: [r for path in sorted(tmp_path.glob(f"*/{t}.csv"))
+                for r in csv.DictReader(open(path, newline="", encoding="utf-8"))]
+            for t in ("cities", "trips", "drivers")}
+    near_misses = {"2025-01-13 24:00:00", "2025-01-16 10:59:60", "2025-1-15 9:00:00", "2025-01-17  10:05:00",
+                   " 2025-01-10 14:00:00", "2025-01-10T14:00:00", "2025-02-29 10:00:00"}
+    bad = Counter(r[c] for r in rows["trips"] for c in ("requested_at", "ended_at") if r[c] in near_misses)
+    assert len(bad) >= 3 and sum(bad.values()) < 0.01 * len(rows["trips"]), bad
+    unicode_spaces = ("\t", "\u00a0", "\u3000", "\u2003")
+    odd_text = [v for r in rows["cities"] + rows["drivers"] for v in (r.get("city_name"), r.get("email"))
+                if v and any(ch in v for ch in unicode_spaces)]
+    assert 0 < len(odd_text) < 0.05 * len(rows["drivers"])
+    assert {(c["city_id"], c["timezone"], c["currency"]) for c in rows["cities"] if c["city_id"] in ("21", "22")} \
+        == {("21", "Atlantic/Atlantis", "EUR"), ("22", "America/Bogota", "XAU")}
+    in_odd_cities = sum(r["city_id"] in ("21", "22") for r in rows["trips"])
+    assert 0 < in_odd_cities < 0.005 * len(rows["trips"])
+
+
 def test_sample_shape() -> None:
     sample = Sample(ROOT / "seeds")
     trips = sample.raw["trips"]

@@ -14,8 +14,6 @@ CSV files, not read from the warehouse's own logic."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,7 +22,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, duckdb_env, pg_connect, postgres_env, query_engine, run_dbt, scratch_database
+from conftest import (CASE_BUILD, duckdb_env, load_raw, pg_connect, postgres_env, query_engine, run_dbt,
+                      scratch_database)
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 D = Decimal
@@ -159,12 +158,6 @@ def normalise(rows: list[tuple]) -> list[tuple]:
     return [tuple(value(v) for v in row) for row in rows]
 
 
-def load(case: str, env: dict[str, str], target: str) -> None:
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts/load_raw.py"), str(CASES_DIR / case), "--quiet",
-                           "--target", target], env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-
-
 def check(case: str, query) -> None:
     expected = CASES[case]
     assert set(query(QUARANTINE_SQL)) == expected.quarantine
@@ -172,15 +165,10 @@ def check(case: str, query) -> None:
         assert normalise(query(sql)) == normalise(rows), sql
 
 
-# every model, data test and snapshot on the case's data; the unit tests do
-# not read it (test_build runs them) and are left out to keep the suite short
-CASE_BUILD = ["build", "--exclude", "resource_type:unit_test", "--threads", "4"]
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_rule_case_on_duckdb(tmp_path: Path, case: str) -> None:
     env = duckdb_env(tmp_path / "case.duckdb")
-    load(case, env, "duckdb")
+    load_raw(CASES_DIR / case, env, "duckdb")
     run_dbt(CASE_BUILD, env, tmp_path / "target")
     with duckdb.connect(str(tmp_path / "case.duckdb"), read_only=True) as con:
         check(case, lambda sql: con.sql(sql).fetchall())
@@ -190,7 +178,7 @@ def test_rule_case_on_duckdb(tmp_path: Path, case: str) -> None:
 def test_rule_case_on_postgres(tmp_path: Path, postgres_server: dict[str, str], case: str) -> None:
     with scratch_database(postgres_server, "rule_case_" + case.replace("-", "_")) as name:
         env = postgres_env(postgres_server, name)
-        load(case, env, "postgres")
+        load_raw(CASES_DIR / case, env, "postgres")
         run_dbt([*CASE_BUILD, "--target", "postgres"], env, tmp_path / "target")
         con = pg_connect(env)
         try:
@@ -223,12 +211,6 @@ def check_across_exports(run, query, load_export) -> None:
             normalise([(net,)]), export
 
 
-def load_export(path: Path, env: dict[str, str], target: str) -> None:
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts/load_raw.py"), str(path), "--quiet",
-                           "--target", target], env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-
-
 def test_refund_validity_follows_new_payments_incrementally_on_duckdb(tmp_path: Path) -> None:
     path = tmp_path / "case.duckdb"
     env = duckdb_env(path)
@@ -238,7 +220,7 @@ def test_refund_validity_follows_new_payments_incrementally_on_duckdb(tmp_path: 
             return con.sql(sql).fetchall()
 
     check_across_exports(lambda args: args and run_dbt(args, env, tmp_path / "target"), query,
-                         lambda export: load_export(export, env, "duckdb"))
+                         lambda export: load_raw(export, env, "duckdb"))
 
 
 def test_refund_validity_follows_new_payments_incrementally_on_postgres(
@@ -248,4 +230,4 @@ def test_refund_validity_follows_new_payments_incrementally_on_postgres(
 
         check_across_exports(lambda args: args and run_dbt([*args, "--target", "postgres"], env, tmp_path / "t"),
                              lambda sql: query_engine("postgres", env, sql),
-                             lambda export: load_export(export, env, "postgres"))
+                             lambda export: load_raw(export, env, "postgres"))

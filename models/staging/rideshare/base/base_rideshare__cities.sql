@@ -8,13 +8,27 @@ source_rows as (
     {{ raw_rows_to_rank('cities', 'city_id') }}
 ),
 
+timezones as (
+    select * from {{ ref('stg_reference__timezones') }}
+),
+
+exchange_rates as (
+    select * from {{ ref('stg_reference__exchange_rates') }}
+),
+
+-- a currency is known when the exchange-rate seed has any month of it
+known_currencies as (
+    select distinct currency
+    from exchange_rates
+),
+
 cleaned as (
     select
         source_rows.city_id,
         {{ title_case('source_rows.city_name') }} as city_name,
-        upper(trim(source_rows.country_code)) as country_code,
-        upper(trim(source_rows.currency)) as currency,
-        trim(source_rows.timezone) as timezone,
+        upper({{ clean_text('source_rows.country_code') }}) as country_code,
+        upper({{ clean_text('source_rows.currency') }}) as currency,
+        {{ clean_text('source_rows.timezone') }} as timezone,
         {{ safe_date('source_rows.launched_on') }} as launched_on,
         source_rows.launched_on as launched_on_text,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
@@ -27,15 +41,24 @@ cleaned as (
 
 ruled as (
     select
-        *,
+        cleaned.*,
         case
-            when city_id is null then 'missing_key'
-            when updated_at is null or (launched_on is null and nullif(trim(launched_on_text), '') is not null)
+            when cleaned.city_id is null then 'missing_key'
+            when cleaned.updated_at is null or (cleaned.launched_on is null and cleaned.launched_on_text is not null)
                 then 'unparseable_timestamp'
-            when coalesce(city_name, '') = '' or coalesce(timezone, '') = '' or currency is null
+            when
+                coalesce(cleaned.city_name, '') = ''
+                or coalesce(cleaned.timezone, '') = ''
+                or coalesce(cleaned.currency, '') = ''
                 then 'missing_value'
+            -- rule 6: local time needs a zone both engines convert with
+            when timezones.timezone is null then 'unknown_timezone'
+            -- rule 5: money in the city's currency must convert to US dollars
+            when known_currencies.currency is null then 'unknown_currency'
         end as rejection_rule
     from cleaned
+    left join timezones on cleaned.timezone = timezones.timezone
+    left join known_currencies on cleaned.currency = known_currencies.currency
 ),
 
 ranked as (

@@ -12,17 +12,17 @@ cleaned as (
     select
         source_rows.payment_id,
         source_rows.trip_id,
-        lower(trim(source_rows.method)) as method,
-        lower(trim(source_rows.status)) as status,
+        lower({{ clean_text('source_rows.method') }}) as method,
+        lower({{ clean_text('source_rows.status') }}) as status,
         {{ safe_amount('source_rows.amount') }} as amount,
         coalesce({{ safe_amount('source_rows.tip_amount') }}, cast(0 as decimal(12, 2))) as tip_amount,
         -- rule 5: more decimals than the currency's minor units (2) is never rounded
         {{ has_excess_decimals('source_rows.amount') }}
         or {{ has_excess_decimals('source_rows.tip_amount') }} as has_excess_decimals,
-        -- a blank tip is 0, a non-blank one must parse
-        nullif(trim(source_rows.tip_amount), '') is not null
+        -- an empty tip is 0, any other text must parse
+        source_rows.tip_amount is not null
         and {{ safe_amount('source_rows.tip_amount') }} is null as has_unparseable_tip,
-        upper(trim(source_rows.currency)) as currency,
+        upper({{ clean_text('source_rows.currency') }}) as currency,
         {{ safe_timestamp('source_rows.created_at') }} as created_at,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         source_rows._batch,

@@ -11,7 +11,7 @@ source_rows as (
 cleaned as (
     select
         source_rows.trip_id,
-        lower(trim(source_rows.rated_by)) as rated_by,
+        lower({{ clean_text('source_rows.rated_by') }}) as rated_by,
         source_rows.stars,
         {{ safe_timestamp('source_rows.rated_at') }} as rated_at,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,

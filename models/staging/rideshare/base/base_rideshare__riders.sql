@@ -11,12 +11,12 @@ source_rows as (
 cleaned as (
     select
         source_rows.rider_id,
-        trim(source_rows.first_name) as first_name,
-        trim(source_rows.last_name) as last_name,
-        lower(trim(source_rows.email)) as email,
-        trim(source_rows.phone) as phone,
+        {{ clean_name('source_rows.first_name') }} as first_name,
+        {{ clean_name('source_rows.last_name') }} as last_name,
+        {{ clean_email('source_rows.email') }} as email,
+        {{ clean_text('source_rows.phone') }} as phone,
         source_rows.home_city_id,
-        lower(trim(source_rows.is_business)) as is_business_text,
+        lower({{ clean_text('source_rows.is_business') }}) as is_business_text,
         {{ safe_timestamp('source_rows.signed_up_at') }} as signed_up_at,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
         source_rows._batch,

@@ -18,8 +18,8 @@ cleaned as (
         source_rows.rider_id,
         source_rows.driver_id,
         source_rows.city_id,
-        lower(trim(source_rows.product)) as product,
-        lower(trim(source_rows.status)) as status,
+        lower({{ clean_text('source_rows.product') }}) as product,
+        lower({{ clean_text('source_rows.status') }}) as status,
         {{ safe_timestamp('source_rows.requested_at') }} as requested_at,
         {{ safe_timestamp('source_rows.started_at') }} as started_at,
         {{ safe_timestamp('source_rows.ended_at') }} as ended_at,
@@ -28,11 +28,11 @@ cleaned as (
         {{ safe_amount('source_rows.fare_amount') }} as fare_amount,
         -- rule 5: more decimals than the currency's minor units (2) is never rounded
         {{ has_excess_decimals('source_rows.fare_amount') }} as has_excess_decimals,
-        upper(trim(source_rows.currency)) as currency,
+        upper({{ clean_text('source_rows.currency') }}) as currency,
         {{ safe_timestamp('source_rows.updated_at') }} as updated_at,
-        -- a blank optional timestamp is fine, a non-blank one must parse
-        nullif(trim(source_rows.started_at), '') is not null as has_started_at_text,
-        nullif(trim(source_rows.ended_at), '') is not null as has_ended_at_text,
+        -- an empty optional timestamp is fine, any other text must parse
+        source_rows.started_at is not null as has_started_at_text,
+        source_rows.ended_at is not null as has_ended_at_text,
         source_rows._batch,
         source_rows._line,
         source_rows._load_id,

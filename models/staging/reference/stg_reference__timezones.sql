@@ -1,0 +1,8 @@
+with
+
+timezones as (
+    select * from {{ ref('timezones') }}
+)
+
+select timezone
+from timezones
