@@ -36,6 +36,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import psycopg2
 import sqlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +50,6 @@ class SqlError(Exception):
 
 def engine_errors() -> tuple[type[Exception], ...]:
     """The exception types a statement can raise on either engine."""
-    import psycopg2
-
     return (duckdb.Error, psycopg2.Error)
 
 
@@ -63,8 +62,6 @@ class PostgresConnection:
     server cannot be reached."""
 
     def __init__(self) -> None:
-        import psycopg2
-
         try:
             self.con = psycopg2.connect("")
         except psycopg2.OperationalError as exc:

@@ -39,20 +39,24 @@ def docs_url(warehouse: Warehouse) -> Iterator[str]:
     warehouse.dbt("docs", "generate")
     port = free_port()
     dbt = str(Path(sys.executable).with_name("dbt"))
+    log = warehouse.target_dir.parent / f"docs_serve_{port}.log"
     server = subprocess.Popen([dbt, "docs", "serve", "--port", str(port), "--no-browser", "--host", "127.0.0.1",
                                "--target-path", str(warehouse.target_dir)],
-                              cwd=ROOT, env=warehouse.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, env=warehouse.env, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/index.html"
     try:
-        for _ in range(100):
+        # dbt starts (imports, reads the project) before it serves: under load
+        # that takes tens of seconds, so wait on the server, not on a clock
+        deadline = time.monotonic() + 300
+        while True:
             try:
                 with urllib.request.urlopen(url) as resp:
                     if resp.status == 200:
                         break
             except OSError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("dbt docs serve did not answer")
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"dbt docs serve did not answer:\n{log.read_text()[-2000:]}") from None
+                time.sleep(0.5)
         yield url
     finally:
         server.terminate()

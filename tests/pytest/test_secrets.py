@@ -80,7 +80,7 @@ def test_the_scan_lets_references_pass(path: str, text: str) -> None:
 
 def test_password_stays_out_of_logs_and_target(pg_warehouse: PgWarehouse, tmp_path: Path) -> None:
     secret = f"fake-pw-{uuid.uuid4().hex}"  # the test server trusts local connections and ignores it
-    env = dict(pg_warehouse.env, DBT_ENV_SECRET_PGPASSWORD=secret)
+    env = {**pg_warehouse.env, "DBT_ENV_SECRET_PGPASSWORD": secret}
     env.pop("PGPASSWORD", None)
     logs, target = tmp_path / "logs", tmp_path / "target"
     for args in (["run", "--select", "dim_cities"], ["test", "--select", "dim_cities"]):
