@@ -2,6 +2,7 @@
 
 from conftest import Warehouse
 
+# the spec's fixed interface (shared/spec/warehouse.md, "columns that must exist")
 MARTS = {
     "dim_cities": {"city_key", "city_id", "city_name", "country_code", "currency", "timezone"},
     "dim_drivers": {"driver_version_key", "driver_id", "city_id", "product", "status", "valid_from",
@@ -15,7 +16,13 @@ MARTS = {
                   "net_revenue_usd", "tip_local", "tip_usd", "rider_stars", "driver_stars"},
     "fct_payments": {"payment_id", "trip_id", "method", "status", "amount_local", "tip_local", "currency",
                      "amount_usd", "tip_usd", "created_at"},
-    "dq_quarantine": {"source_table", "record_id", "rule", "batch"},
+    "mart_city_daily": {"city_id", "local_date", "trips", "completed_trips", "distance_km", "net_revenue_usd",
+                        "tips_usd"},
+    "mart_driver_monthly": {"driver_id", "city_id", "month", "completed_trips", "net_revenue_usd", "rank_in_city"},
+    "mart_rider_cohorts": {"cohort_month", "activity_month", "active_riders", "retention_pct"},
+    "ml_driver_daily_features": {"driver_id", "feature_date"},
+    "dq_quarantine": {"source_table", "record_key", "rule", "batch"},
+    "dq_scores": {"source_table", "batch", "total_rows", "valid_rows", "score"},
 }
 
 

@@ -227,7 +227,7 @@ def test_quarantine_names_the_physical_line(engine: Engine, tmp_path: Path) -> N
     target = [] if engine.name == "duckdb" else ["--target", "postgres"]
     run_dbt(["seed", *target], env, tmp_path / "target")
     run_dbt(["run", "--select", "+dq_quarantine", *target], env, tmp_path / "target")
-    rows = engine.rows("select record_id, rule, line from marts.dq_quarantine where source_table = 'drivers'")
+    rows = engine.rows("select record_key, rule, line from marts.dq_quarantine where source_table = 'drivers'")
     assert rows == [("103", "unknown_domain_value", 5)]
 
 

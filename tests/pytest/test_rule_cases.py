@@ -31,7 +31,7 @@ D = Decimal
 
 @dataclass
 class Case:
-    # (source_table, record_id, rule): exactly what dq_quarantine must hold
+    # (source_table, record_key, rule): exactly what dq_quarantine must hold
     quarantine: set[tuple[str, str, str]]
     # sql -> expected rows (lists of tuples, compared after normalising)
     checks: dict[str, list[tuple]] = field(default_factory=dict)
@@ -147,7 +147,7 @@ CASES: dict[str, Case] = {
     ),
 }
 
-QUARANTINE_SQL = "select source_table, record_id, rule from marts.dq_quarantine"
+QUARANTINE_SQL = "select source_table, record_key, rule from marts.dq_quarantine"
 
 
 def normalise(rows: list[tuple]) -> list[tuple]:

@@ -29,6 +29,7 @@ date_range as (
 city_days as (
     select
         cities.city_key,
+        cities.city_id,
         dates.date_day as local_date
     from cities
     cross join dates
@@ -55,6 +56,8 @@ daily as (
 
 select
     cast(city_days.city_key as bigint) as city_key,
+    -- the spec's interface names the city by its natural id too
+    cast(city_days.city_id as bigint) as city_id,
     cast(city_days.local_date as date) as local_date,
     cast(coalesce(daily.trips, 0) as bigint) as trips,
     cast(coalesce(daily.completed_trips, 0) as bigint) as completed_trips,

@@ -11,6 +11,10 @@ trips as (
     select * from {{ ref('fct_trips') }}
 ),
 
+cities as (
+    select * from {{ ref('dim_cities') }}
+),
+
 per_driver_city as (
     select
         driver_id,
@@ -47,18 +51,22 @@ monthly as (
 combined as (
     select
         monthly.*,
-        main_city.city_key
+        main_city.city_key,
+        cities.city_id
     from monthly
     inner join main_city
         on
             monthly.driver_id = main_city.driver_id
             and monthly.month = main_city.month
             and main_city.city_order = 1
+    inner join cities on main_city.city_key = cities.city_key
 )
 
 select
     cast(driver_id as bigint) as driver_id,
     cast(city_key as bigint) as city_key,
+    -- the spec's interface names the city by its natural id too
+    cast(city_id as bigint) as city_id,
     cast(month as date) as month,
     cast(trips as bigint) as trips,
     cast(completed_trips as bigint) as completed_trips,

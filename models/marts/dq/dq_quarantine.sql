@@ -23,7 +23,7 @@ quarantined as (
 
 select
     cast(source_table as varchar) as source_table,
-    cast(record_key as varchar) as record_id,
+    cast(record_key as varchar) as record_key,
     cast(rule as varchar) as rule,
     cast(batch as varchar) as batch,
     cast(load_id as bigint) as load_id,
