@@ -70,7 +70,8 @@ docs: install
 
 ## sql: Harlequin, read-only on the DuckDB read copy, schema marts by default (QUERY="select ..." prints
 ## the result instead); DBT_TARGET=postgres for the PostgreSQL marts (a plain prompt)
-sql: install sql-env
+# (a one-off QUERY needs only .venv; the shell needs .venv-sql)
+sql: install $(if $(QUERY),,sql-env)
 	$(ON_PG) $(BIN)/python scripts/sql.py --target $${DBT_TARGET:-duckdb} $${QUERY:+"$$QUERY"}
 
 ## metrics: the semantic layer with MetricFlow's `mf`: list the saved queries, or answer one (SAVED_QUERY=name);
