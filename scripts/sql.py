@@ -231,6 +231,8 @@ def prompt(con: duckdb.DuckDBPyConnection | PostgresConnection, as_csv: bool) ->
                 run_cancellable(con, text, as_csv)
             except SqlError as exc:
                 print(f"error: {exc}", file=sys.stderr)
+            except KeyboardInterrupt:  # Ctrl-C before the query reached the engine
+                print("error: query cancelled", file=sys.stderr)
     finally:
         if readline is not None:
             try:
@@ -290,4 +292,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Leave without the interpreter's shutdown: after a query cancelled with
+    # Ctrl-C it could abort (SIGABRT) tearing down threads, once output and
+    # connections are already done.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
