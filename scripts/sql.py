@@ -33,6 +33,7 @@ import csv
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -168,30 +169,43 @@ def run(con: duckdb.DuckDBPyConnection | PostgresConnection, query: str, as_csv:
 
 def run_cancellable(con: duckdb.DuckDBPyConnection | PostgresConnection, query: str, as_csv: bool) -> int:
     """run() in a worker thread, so that Ctrl-C (KeyboardInterrupt, which
-    only reaches the main thread) can interrupt DuckDB mid-query. Returns
+    only reaches the main thread) can interrupt the engine mid-query. Returns
     run()'s count; raises SqlError("query cancelled") on Ctrl-C, else
-    whatever SqlError run() raised."""
+    whatever SqlError run() raised.
+
+    The main thread polls a flag the worker sets when it is done and sleeps in
+    between, rather than Thread.join(): a KeyboardInterrupt that lands inside
+    join() can leave the thread marked finished while it still runs (CPython
+    gh-90882), and the next query then finds the connection busy."""
     outcome: dict[str, object] = {}
+    done = threading.Event()
 
     def work() -> None:
         try:
             outcome["count"] = run(con, query, as_csv)
         except SqlError as exc:
             outcome["error"] = exc
+        finally:
+            done.set()
 
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
+    threading.Thread(target=work, daemon=True).start()
     try:
-        while worker.is_alive():
-            worker.join(0.1)
+        while not done.is_set():
+            time.sleep(0.05)
     except KeyboardInterrupt:
-        con.interrupt()
-        worker.join()
+        # interrupt until the worker is done: an interrupt that lands before
+        # the engine starts the query is ignored by it, and the connection
+        # must be free when the prompt returns
+        while not done.is_set():
+            try:
+                con.interrupt()
+                time.sleep(0.1)
+            except KeyboardInterrupt:
+                continue
         raise SqlError("query cancelled") from None
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["count"]  # type: ignore[return-value]
-
 
 def prompt(con: duckdb.DuckDBPyConnection | PostgresConnection, as_csv: bool) -> None:
     """A plain interactive prompt (when Harlequin is not installed): readline
