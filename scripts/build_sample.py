@@ -44,6 +44,8 @@ def stack_exports(source: Path, seed_dir: Path, loaded_at: dict[str, str]) -> di
                     reader = csv.reader(fh)
                     next(reader)
                     for row in reader:
+                        if not row:
+                            continue  # a blank last line (the loader ignores it too)
                         # the physical line where the record starts, as the loader's _line
                         line = reader.line_num - sum(v.count("\n") for v in row)
                         writer.writerow(row + [folder.name, line, loaded_at[folder.name], load_id[folder.name]])

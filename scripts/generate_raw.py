@@ -25,7 +25,10 @@ arrive days late; payments for trips that do not exist; ratings out of 1-5;
 cities with a timezone or currency the warehouse cannot use, and trips in
 them; timestamps in every near-miss spelling (hour 24, second 60, one-digit
 fields, extra spaces); Unicode whitespace (tab, no-break and ideographic
-spaces) around and inside names and emails; and implausible money and time (rules 5 and 8): trips dated years after their
+spaces) around and inside names and emails, and accented names written
+decomposed (NFD) as well as composed; empty optional fields written as a
+quoted empty `""` as well as nothing; files ending in a blank line; and
+implausible money and time (rules 5 and 8): trips dated years after their
 own updated_at or before any city launched, payments and ratings dated before
 their trip's request or after their own updated_at, payments in another
 currency than their city's or in one without an exchange rate, refunds
@@ -37,6 +40,8 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import unicodedata
+import zlib
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -86,11 +91,12 @@ USD_PER_UNIT = {
 VEHICLES = [("Toyota", "Prius"), ("Toyota", "Camry"), ("Honda", "Accord"),
             ("Hyundai", "Ioniq"), ("Tesla", "Model 3"), ("Kia", "Niro"),
             ("Ford", "Galaxy"), ("Volkswagen", "Passat"), ("Skoda", "Octavia")]
-FIRST = ["Ana", "Ben", "Chen", "Dara", "Emre", "Fatima", "Gus", "Hana", "Ivan",
-         "Jon", "Kemi", "Lara", "Mo", "Nia", "Omar", "Pia", "Raj", "Sara",
-         "Tom", "Uma", "Vic", "Wei", "Yara", "Zoe"]
-LAST = ["Smith", "Garcia", "Okafor", "Tanaka", "Muller", "Rossi", "Silva",
-        "Khan", "Dubois", "Kim", "Novak", "Patel", "Cohen", "Mensah", "Ito"]
+# Written in NFC; messy() also writes the accented ones decomposed (NFD).
+FIRST = ["Ana", "Ben", "Chen", "Dara", "Emre", "Fátima", "Gus", "Hana", "Ivan",
+         "José", "Kemi", "Lara", "Mo", "Nia", "Omar", "Pia", "Raj", "Sara",
+         "Tom", "Uma", "Vic", "Wei", "Yara", "Zoë"]
+LAST = ["Smith", "García", "Okafor", "Tanaka", "Müller", "Rossi", "Silva",
+        "Khan", "Dubois", "Kim", "Núñez", "Patel", "Çelik", "Mensah", "O'Neil-Ito"]
 # Every spelling staging must refuse the same way on both engines: impossible
 # fields, other formats, and near misses one engine alone would accept (hour
 # 24, second 60, one-digit fields, extra or surrounding spaces, a 'T', Feb 29
@@ -132,7 +138,9 @@ DEFECT_RATES = {
     "rating_before_request": 0.002,
     "rating_after_update": 0.002,
     "excess_decimals": 0.002,  # an amount or fare with a third decimal (10.005)
-    "messy_text": 0.05,        # whitespace / case noise in names and emails
+    "messy_text": 0.05,        # whitespace / case / Unicode-form noise in names and emails
+    "quoted_empty": 0.2,       # share of empty optional fields written as "" rather than nothing
+    "blank_last_line": 0.1,    # share of export files ending in a blank line
 }
 
 DAY = 86400
@@ -143,13 +151,25 @@ ORPHAN_TRIP_BASE = 3_000_000_000_000
 
 
 def sql_list(values: list[object]) -> str:
-    return "[" + ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in values) + "]"
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" if isinstance(v, str) else str(v)
+                           for v in values) + "]"
 
 
 def weighted(pairs: list[tuple[object, int]]) -> str:
     """A list literal holding each value `weight` times: a uniform pick from
     it is a weighted pick."""
     return sql_list([value for value, weight in pairs for _ in range(weight)])
+
+
+def nfd(column: str) -> str:
+    """SQL that rewrites the accented letters of FIRST and LAST in COLUMN into
+    their canonical decomposition (NFD: letter + combining mark); DuckDB has
+    nfc_normalize but no NFD."""
+    accented = sorted({ch for name in FIRST + LAST for ch in name if unicodedata.decomposition(ch)})
+    for ch in accented:
+        parts = " || ".join(f"chr({ord(c)})" for c in unicodedata.normalize("NFD", ch))
+        column = f"replace({column}, chr({ord(ch)}), {parts})"
+    return column
 
 
 def macros(seed: int, start: int, span: int, batches: int) -> str:
@@ -167,8 +187,10 @@ def macros(seed: int, start: int, span: int, batches: int) -> str:
         case when u(salt, id) >= {rate['messy_text']} then txt
              else pick(['  ' || txt, txt || ' ', upper(txt), lower(txt), ' ' || upper(txt) || ' ',
                         chr(9) || txt, txt || chr(160), chr(12288) || upper(txt) || chr(8195),
-                        replace(txt, ' ', chr(160) || ' ')],
+                        replace(txt, ' ', chr(160) || ' '), {nfd('txt')}],
                        salt || '#', id) end;
+    -- an empty optional field: mostly nothing (,,), sometimes a quoted empty (,"",)
+    create macro empty_field(salt, id) as case when u(salt, id) < {rate['quoted_empty']} then '' end;
     """
 
 
@@ -286,9 +308,10 @@ def people_sql(kind: str, count: int, start: int, span: int) -> str:
     flat as (select * exclude (s, {", ".join(state)}), unnest(s) from versions)
     select
         id as {id_col},
-        first_name,
-        last_name,
-        messy(lower(first_name || '.' || last_name || id || '@example.com'), 'email:' || version, id) as email,
+        messy(first_name, 'first:' || version, id) as first_name,
+        messy(last_name, 'last:' || version, id) as last_name,
+        messy(lower(strip_accents(replace(first_name || '.' || last_name, chr(39), ''))) || id || '@example.com',
+              'email:' || version, id) as email,
         '+1555' || lpad(id::varchar, 7, '0') as phone,
         city_id as {city_col},
         {export_cols},
@@ -417,10 +440,12 @@ TRIP_ROW = f"""
     status,
     case when defect = 'bad_requested' then pick({sql_list(BAD_TIMESTAMPS)}, 'bad_ts', trip_id)
          else fmt(requested + shift) end as requested_at,
-    fmt(case when defect = 'swap' then ended else started end + shift) as started_at,
+    coalesce(fmt(case when defect = 'swap' then ended else started end + shift), empty_field('qe_started', trip_id))
+        as started_at,
     case when defect = 'bad_ended' then pick({sql_list(BAD_TIMESTAMPS)}, 'bad_ts', trip_id)
-         else fmt(case when defect = 'swap' then started else ended end + shift) end as ended_at,
-    case when defect = 'missing' then null
+         else coalesce(fmt(case when defect = 'swap' then started else ended end + shift),
+                       empty_field('qe_ended', trip_id)) end as ended_at,
+    case when defect = 'missing' then empty_field('qe_distance', trip_id)
          when defect = 'negative' then '-' || printf('%.3f', distance)
          else printf('%.3f', distance) end as distance_km,
     printf('%.2f', surge) as surge_multiplier"""
@@ -641,6 +666,9 @@ def generate(out: Path, trips: int, batches: int, seed: int, start: date, days: 
                 # insertion order is preserved, so the file keeps the table's order
                 con.execute(f"copy (select {cols} from out_{table} where _export = {b}) "
                             f"to '{target}' (header, delimiter ',')")
+                if zlib.crc32(f"{seed}:{table}:{b}".encode()) / 2**32 < DEFECT_RATES["blank_last_line"]:
+                    with open(folders[b] / f"{table}.csv", "a", encoding="utf-8") as fh:
+                        fh.write("\n")  # a blank last line, which both engines must ignore
             con.execute(f"drop table out_{table}")
         con.close()
     return folders

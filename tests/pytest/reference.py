@@ -228,9 +228,12 @@ class Sample:
         return (city["currency"] if city else trip["currency"]).strip().upper()
 
     @cached_property
+    def resolved_cities(self) -> Resolved:
+        return resolve(self.raw["cities"], ("city_id",), self.city_rule)
+
+    @cached_property
     def cities(self) -> dict[int, Row]:
-        res = resolve(self.raw["cities"], ("city_id",), self.city_rule)
-        return {int(k[0]): r for k, r in res.kept.items()}
+        return {int(k[0]): r for k, r in self.resolved_cities.kept.items()}
 
     def city_rule(self, r: Row) -> str | None:
         if r["launched_on"] and day(r["launched_on"]) is None:
@@ -318,6 +321,8 @@ class Sample:
         counts: dict[tuple[str, str], int] = defaultdict(int)
         for _, rule in self.trips.quarantined:
             counts[("trips", rule)] += 1
+        for _, rule in self.resolved_cities.quarantined:
+            counts[("cities", rule)] += 1
         for table in ("payments", "ratings"):
             for _, rule in getattr(self, table)[1]:
                 counts[(table, rule)] += 1
@@ -368,7 +373,8 @@ class Sample:
 
     def invalid_rows(self) -> set[tuple[str, str, int]]:
         """(table, export, line) of every raw row that breaks a row rule or is quarantined."""
-        rules = {**ROW_RULES, "trips": self.trip_rule}
+        rules = {**ROW_RULES, "trips": self.trip_rule,
+                 "cities": lambda r: ROW_RULES["cities"](r) or self.city_rule(r)}
         bad = {(t, r["_batch"], int(r["_line"])) for t, rule in rules.items() for r in self.raw[t] if rule(r)}
         for t in ("payments", "ratings"):
             bad |= {(t, r["_batch"], int(r["_line"])) for r, _ in getattr(self, t)[1]}

@@ -7,6 +7,7 @@ import csv
 import filecmp
 import subprocess
 import sys
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -50,9 +51,12 @@ def test_generated_trip_count_and_headers(tmp_path: Path) -> None:
 
 
 def test_generator_writes_the_dirty_kinds_of_issue_13(tmp_path: Path) -> None:
-    """Near-miss timestamps, Unicode whitespace in names and emails, cities
-    the warehouse cannot use (and trips in them): each present, each rare. The shipped sample predates these kinds (it is not
-    regenerated here); tests/pytest/test_dirty_corpus.py covers their rules."""
+    """Near-miss timestamps, Unicode whitespace and decomposed accents in
+    names and emails, quoted empty fields, blank last lines, cities the
+    warehouse cannot use (and trips in them): each present, each rare. These
+    are the sample's own arguments, so the shipped sample carries them too
+    (its seeds lose only the byte-level kinds: quoted empties and blank
+    lines); tests/pytest/test_dirty_corpus.py covers their rules."""
     generate(tmp_path, "--trips", "5000", "--batches", "6", "--seed", "42")
     rows = {t: [r for path in sorted(tmp_path.glob(f"*/{t}.csv"))
                 for r in csv.DictReader(open(path, newline="", encoding="utf-8"))]
@@ -69,6 +73,22 @@ def test_generator_writes_the_dirty_kinds_of_issue_13(tmp_path: Path) -> None:
         == {("21", "Atlantic/Atlantis", "EUR"), ("22", "America/Bogota", "XAU")}
     in_odd_cities = sum(r["city_id"] in ("21", "22") for r in rows["trips"])
     assert 0 < in_odd_cities < 0.005 * len(rows["trips"])
+    # accented names both composed (NFC) and decomposed (NFD), the NFD ones rare
+    names = [r[c] for r in rows["drivers"] for c in ("first_name", "last_name")]
+    decomposed = [n for n in names if unicodedata.normalize("NFC", n) != n]
+    assert decomposed and len(decomposed) < 0.02 * len(names)
+    assert any(unicodedata.normalize("NFC", n) == n and n.strip() in ("José", "Müller", "Núñez", "Zoë") for n in names)
+    # a quoted empty `""` beside plain empty fields, in the optional trip columns
+    trip_bytes = b"".join(p.read_bytes() for p in sorted(tmp_path.glob("*/trips.csv")))
+    quoted, plain = trip_bytes.count(b',"",'), trip_bytes.count(b",,")
+    assert 0 < quoted < plain
+    # some files, not most, end in a blank line
+    files = sorted(tmp_path.glob("*/*.csv"))
+    blank_last = [p for p in files if p.read_bytes().endswith(b"\n\n")]
+    assert 0 < len(blank_last) < 0.3 * len(files)
+    # the shipped sample was regenerated with these kinds
+    shipped = {r["city_id"] for r in csv.DictReader(open(ROOT / "seeds/raw/cities.csv", encoding="utf-8"))}
+    assert {"21", "22"} <= shipped
 
 
 def test_sample_shape() -> None:
