@@ -857,7 +857,7 @@ left join daily on city_days.city_key = daily.city_key and city_days.local_date 
 -- per driver and local month, ranked in the city of most of the month's trips
 create table mart_driver_monthly as
 with per_driver_city as (
-    select driver_id, date_trunc('month', local_date) as month, city_key, count(*) as trips
+    select driver_id, cast(date_trunc('month', local_date) as date) as month, city_key, count(*) as trips
     from fct_trips
     group by all
 ),
@@ -871,7 +871,7 @@ main_city as (
 monthly as (
     select
         driver_id,
-        date_trunc('month', local_date) as month,
+        cast(date_trunc('month', local_date) as date) as month,
         count(*) as trips,
         count(*) filter (where is_completed) as completed_trips,
         count(*) filter (where status = 'cancelled_by_driver') as cancelled_by_driver_trips,
@@ -879,7 +879,7 @@ monthly as (
         avg(rider_stars) as avg_rider_stars,
         count(rider_stars) as ratings_received
     from fct_trips
-    group by driver_id, date_trunc('month', local_date)
+    group by driver_id, cast(date_trunc('month', local_date) as date)
 )
 
 select
@@ -903,7 +903,7 @@ inner join dim_cities on main_city.city_key = dim_cities.city_key;
 -- retention by UTC signup month over local activity months
 create table mart_rider_cohorts as
 with cohorts as (
-    select rider_id, date_trunc('month', signed_up_at) as cohort_month
+    select rider_id, cast(date_trunc('month', signed_up_at) as date) as cohort_month
     from dim_riders
     where is_current and rider_version_key <> '-1'
 ),
@@ -913,7 +913,7 @@ cohort_sizes as (
 ),
 
 activity_months as (
-    select distinct date_trunc('month', local_date) as activity_month from fct_trips
+    select distinct cast(date_trunc('month', local_date) as date) as activity_month from fct_trips
 ),
 
 active_per_cohort as (
@@ -922,7 +922,7 @@ active_per_cohort as (
         cohorts.cohort_month,
         greatest(active.activity_month, cohorts.cohort_month) as activity_month,
         count(distinct active.rider_id) as active_riders
-    from (select distinct rider_id, date_trunc('month', local_date) as activity_month
+    from (select distinct rider_id, cast(date_trunc('month', local_date) as date) as activity_month
           from fct_trips where is_completed) as active
     inner join cohorts on active.rider_id = cohorts.rider_id
     group by all
