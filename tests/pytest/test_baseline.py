@@ -153,3 +153,19 @@ def test_ml_feature_grid(baseline: Baseline, warehouse: Warehouse) -> None:
     ours = set(baseline.query(features.format("ml_driver_daily_features")))
     assert len(ours) > 10_000
     assert ours == set(warehouse.query(features.format("marts.ml_driver_daily_features")))
+
+
+def test_checks_and_unknown_members(baseline: Baseline, warehouse: Warehouse) -> None:
+    """The baseline's own checks ran and passed (a failure stops the script),
+    and its rule-3 report counts the trips the warehouse points at unknown members."""
+    checks = baseline.query("select check_name, failures from checks")
+    assert len(checks) == 10 and all(failures == 0 for _, failures in checks)
+    unknown = ("select count(*) filter (where driver_version_key = '-1'), "
+               "count(*) filter (where rider_version_key = '-1'), count(*) filter (where city_key = -1) from {}")
+    assert baseline.query("select * from unknown_members") == warehouse.query(unknown.format("marts.fct_trips"))
+    summary = "select source_table, rule, quarantined_rows, exports, first_batch, last_batch from {}"
+    assert set(baseline.query(summary.format("dq_rule_summary"))) == set(
+        warehouse.query(summary.format("marts.dq_rule_summary")))
+    overall = "select batch, total_rows, valid_rows, score from {}"
+    assert set(baseline.query(overall.format("dq_scores_overall"))) == set(
+        warehouse.query(overall.format("marts.dq_scores_overall")))
