@@ -755,15 +755,16 @@ versioned as (
         coalesce(stg_cities.city_id, -1) as city_key,
         ((trips.requested_at at time zone 'UTC') at time zone coalesce(stg_cities.timezone, 'UTC'))
             as requested_at_local
+    -- versions of one id are contiguous ([valid_from, next valid_from)), so the
+    -- version valid at request time is the latest one starting at or before
+    -- it: DuckDB's as-of join, instead of a range join on both bounds
     from trips
-    left join dim_drivers as drivers
+    asof left join dim_drivers as drivers
         on trips.driver_id = drivers.driver_id
         and trips.requested_at >= drivers.valid_from
-        and (drivers.valid_to is null or trips.requested_at < drivers.valid_to)
-    left join dim_riders as riders
+    asof left join dim_riders as riders
         on trips.rider_id = riders.rider_id
         and trips.requested_at >= riders.valid_from
-        and (riders.valid_to is null or trips.requested_at < riders.valid_to)
     left join stg_cities on trips.city_id = stg_cities.city_id
 )
 
@@ -1072,11 +1073,12 @@ select
     ratings_received_lifetime,
     stars_received_lifetime,
     cast(net_revenue_usd_lifetime as decimal(18, 2)) as net_revenue_usd_lifetime
+-- the version valid just before the day starts: the latest one starting
+-- before feature_date (versions are contiguous; as-of join, as in fct_trips)
 from windowed
-left join dim_drivers as drivers
+asof left join dim_drivers as drivers
     on windowed.driver_id = drivers.driver_id
-    and windowed.feature_date > drivers.valid_from
-    and (drivers.valid_to is null or windowed.feature_date <= drivers.valid_to);
+    and windowed.feature_date > drivers.valid_from;
 
 -- ---------------------------------------------------------------------------
 -- data quality: every rejected raw row with its rule and raw values, and a
