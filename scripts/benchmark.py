@@ -12,7 +12,11 @@ process tree, sampled every 0.1 s):
   4. load the last export (~1/K of history);
   5. `dbt build` again (the incremental build);
 then prints seconds, rows/s and peak memory per step and the ratio
-incremental / full. Work files go to a temporary folder, deleted at the end;
+incremental / full. With --baseline, right after the full build the plain-SQL
+baseline (scripts/baseline_pipeline.sql: the same work as one DuckDB script,
+load included) runs over the same exports in its own process and fresh DuckDB
+file, and the ratio project (load + full build) / baseline is printed.
+Work files go to a temporary folder, deleted at the end;
 on PostgreSQL the libpq variables name the server (scripts/with_postgres.py
 provides an embedded one). --markdown prints a table for BENCHMARKS.md.
 """
@@ -23,6 +27,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,6 +48,7 @@ class Step:
     seconds: float
     peak_mib: float
     rows: int | None = None
+    cpu_seconds: float = 0.0  # user + system CPU of the process tree: steadier than wall time on a busy machine
 
     @property
     def rate(self) -> str:
@@ -51,6 +57,8 @@ class Step:
 
 def measure(name: str, cmd: list[str], env: dict[str, str], rows: int | None = None) -> Step:
     started = time.perf_counter()
+    # children's CPU (RUSAGE_CHILDREN) counts a process once it is reaped, its own reaped children included
+    cpu_before = sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
     proc = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
     while proc.poll() is None:
@@ -63,7 +71,29 @@ def measure(name: str, cmd: list[str], env: dict[str, str], rows: int | None = N
     output = proc.stdout.read() if proc.stdout else ""
     if proc.returncode != 0:
         sys.exit(f"{name} failed ({proc.returncode}):\n{output[-4000:]}")
-    return Step(name, time.perf_counter() - started, peak / 2**20, rows)
+    return Step(name, time.perf_counter() - started, peak / 2**20, rows,
+                sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]) - cpu_before)
+
+
+# Runs scripts/baseline_pipeline.sql on a fresh DuckDB file: argv = database
+# path, folder of export folders, folder of the reference seeds.
+BASELINE_RUNNER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("set variable exports = ?", [sys.argv[2]])
+con.execute("set variable reference = ?", [sys.argv[3]])
+con.execute(open(sys.argv[4], encoding="utf-8").read())
+con.close()
+"""
+
+
+def baseline_command(database: Path, exports: Path) -> list[str]:
+    """The command that runs the plain-SQL baseline over the export folders
+    under EXPORTS into the new DuckDB file DATABASE (it must not exist: the
+    script creates its tables). Exits non-zero with DuckDB's message when a
+    value breaks the contract's types."""
+    return [sys.executable, "-c", BASELINE_RUNNER, str(database), str(exports),
+            str(ROOT / "seeds" / "reference"), str(ROOT / "scripts" / "baseline_pipeline.sql")]
 
 
 def count_rows(folders: list[Path]) -> int:
@@ -102,6 +132,8 @@ def main() -> None:
                         help="reuse exports written earlier by generate_raw.py (kept; the generate step is skipped)")
     parser.add_argument("--vars", metavar="YAML",
                         help="dbt --vars for both builds, e.g. '{change_detection_indexes: false}'")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also time the plain-SQL baseline (DuckDB) on the same exports and print the ratio")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="ridehail-bench-"))
@@ -134,6 +166,9 @@ def main() -> None:
                                               "--target", args.target], env, history_rows))
         steps.append(measure("full build", [*dbt, "build", "--full-refresh", *target], env, history_rows))
         slow = build_profile(work / "target")
+        # side by side with the project's load + full build: the same exports, its own process and file
+        baseline = (measure("baseline (plain SQL)", baseline_command(work / "baseline.duckdb", history), env,
+                            history_rows) if args.baseline else None)
         keep_results(args.keep_results, work / "target", "full")
         steps.append(measure("load last export", [sys.executable, "scripts/load_raw.py", str(last), "--quiet",
                                                   "--target", args.target], env, last_rows))
@@ -150,13 +185,25 @@ def main() -> None:
     print(f"{'step':<20}{'seconds':>10}{'rows':>14}{'rows/s':>14}{'peak MiB':>10}")
     for s in steps:
         print(f"{s.name:<20}{s.seconds:>10.1f}{(s.rows or 0):>14,}{s.rate:>14}{s.peak_mib:>10.0f}")
+    if baseline:
+        print(f"{baseline.name:<20}{baseline.seconds:>10.1f}{(baseline.rows or 0):>14,}{baseline.rate:>14}"
+              f"{baseline.peak_mib:>10.0f}")
     print(f"incremental / full build: {incremental.seconds / full.seconds:.2f}")
+    if baseline:
+        load = next(s for s in steps if s.name == "load history")
+        project, project_cpu = load.seconds + full.seconds, load.cpu_seconds + full.cpu_seconds
+        print(f"project (load + full build) / baseline: {project:.1f} s / {baseline.seconds:.1f} s = "
+              f"{project / baseline.seconds:.2f} (CPU time: {project_cpu:.1f} s / {baseline.cpu_seconds:.1f} s = "
+              f"{project_cpu / max(baseline.cpu_seconds, 0.1):.2f})")
     print(f"slowest models in the full build: {slow}")
     print(f"slowest models in the incremental build: {slow_incremental}")
     if args.markdown:
         print("\n| step | seconds | rows | rows/s | peak MiB |\n|---|---:|---:|---:|---:|")
         for s in steps:
             print(f"| {s.name} | {s.seconds:.1f} | {s.rows or 0:,} | {s.rate} | {s.peak_mib:.0f} |")
+        if baseline:
+            print(f"| {baseline.name} | {baseline.seconds:.1f} | {baseline.rows or 0:,} | {baseline.rate} | "
+                  f"{baseline.peak_mib:.0f} |")
 
 
 if __name__ == "__main__":
