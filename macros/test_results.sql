@@ -24,9 +24,12 @@
             {%- for chunk in ids | batch(500) -%}
                 {%- do run_query('delete from audit.test_results where test_id in (' ~ chunk | join(', ') ~ ')') -%}
             {%- endfor -%}
+            {#- an inline table holds constants only: the time is added by the select -#}
             {%- for chunk in rows | batch(500) -%}
-                {%- do run_query('insert into audit.test_results values ' ~ chunk | join(', ')
-                    | replace("cast(current_timestamp at time zone 'UTC' as timestamp)", utc_now())) -%}
+                {%- do run_query('insert into audit.test_results select test_id, test_name, tested_node, status,'
+                    ~ ' failures, failing_rows, invocation_id, ' ~ utc_now() ~ ' from values '
+                    ~ chunk | join(', ') | replace("cast(current_timestamp at time zone 'UTC' as timestamp)", 'null')
+                    ~ ' as v (test_id, test_name, tested_node, status, failures, failing_rows, invocation_id, tested_at)') -%}
             {%- endfor -%}
         {%- elif rows %}
             create schema if not exists audit;

@@ -63,6 +63,7 @@ def spark_env(home: Path, master: str = "local[2]") -> dict[str, str]:
         "WAREHOUSE_SPARK_WAREHOUSE": f"file://{home}/warehouse",
         "WAREHOUSE_SPARK_METASTORE": str(home / "metastore_db"),
         "WAREHOUSE_SPARK_DERBY_HOME": str(home),
+        "SPARK_LOCAL_IP": "127.0.0.1",
     })
     env.pop("DBT_TARGET", None)
     return env
