@@ -21,7 +21,9 @@ if ! echo "$ICEBERG_SHA256  $JARS/$ICEBERG" | sha256sum -c --status 2>/dev/null;
     tmp=$(mktemp -d)
     trap 'rm -rf "$tmp"' EXIT
     "$PIP" download --quiet --disable-pip-version-check --no-deps velox-spark==1.7.0.1 -d "$tmp"
-    unzip -q -j -o "$tmp"/velox_spark-1.7.0.1-*.whl "velox_spark/jars/$ICEBERG" -d "$tmp"
+    python3 -c 'import sys, zipfile, pathlib; wheel, name, out = sys.argv[1:]
+pathlib.Path(out).write_bytes(zipfile.ZipFile(wheel).read(name))' "$tmp"/velox_spark-1.7.0.1-*.whl \
+        "velox_spark/jars/$ICEBERG" "$tmp/$ICEBERG"
     echo "$ICEBERG_SHA256  $tmp/$ICEBERG" | sha256sum -c --quiet
     mv "$tmp/$ICEBERG" "$JARS/$ICEBERG"
 fi

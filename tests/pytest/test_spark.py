@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Warehouse
-from marts_compare import differences, duckdb_marts, spark_marts
+from marts_compare import differences, duckdb_marts, read_marts, spark_marts
 
 pytestmark = pytest.mark.xdist_group("spark")
 
@@ -180,3 +181,64 @@ def test_the_same_profile_builds_through_a_standalone_cluster(warehouse: Warehou
         for handle in logs:
             handle.close()
         shutil.rmtree(tmp_path / "work", ignore_errors=True)
+
+
+def test_load_raw_on_spark_lands_what_duckdb_lands(tmp_path: Path) -> None:
+    """scripts/load_raw.py --target spark: the same raw rows as DuckDB's
+    loader (load time aside), the same refusal of a bad export with nothing
+    of it left behind, and an export loaded twice is skipped."""
+    import duckdb
+
+    exports = tmp_path / "exports"
+    subprocess.run([str(ROOT / ".venv/bin/python"), str(ROOT / "scripts/generate_raw.py"), str(exports),
+                    "--trips", "120", "--batches", "2", "--seed", "3"], check=True, capture_output=True)
+    bad = exports / "batch_002"
+    shutil.copytree(exports / "batch_001", bad)
+    with open(bad / "ratings.csv", "a") as fh:
+        fh.write("999999,rider,4.5,2025-02-13 12:01:23,2025-02-13 12:01:23\n")
+    bad_line = sum(1 for _ in open(bad / "ratings.csv"))
+
+    env = spark_env(tmp_path)
+    env["LOAD_RAW_SPARK_LOCK"] = str(tmp_path / "load_raw.lock")
+
+    def load(python: Path, target: str, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(python), str(ROOT / "scripts/load_raw.py"), str(exports), "--target", target],
+                              cwd=ROOT, env={**env, **extra}, capture_output=True, text=True)
+
+    duck_path = tmp_path / "raw.duckdb"
+    duck = load(ROOT / ".venv/bin/python", "duckdb", {"WAREHOUSE_DUCKDB_PATH": str(duck_path)})
+    spark = load(SPARK_BIN / "python", "spark", {})
+    message = f"ratings.csv:{bad_line}: column stars (integer): '4.5' is not a whole number"
+    for proc in (duck, spark):
+        assert proc.returncode == 1 and message in proc.stderr, proc.stderr[-2000:]
+        assert "batch_000: loaded as load 1" in proc.stdout and "batch_001: loaded as load 2" in proc.stdout
+    again = subprocess.run([str(SPARK_BIN / "python"), str(ROOT / "scripts/load_raw.py"), str(exports / "batch_000"),
+                            "--target", "spark"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "already loaded (same content), skipped" in again.stdout, again.stderr[-2000:]
+
+    dump = tmp_path / "raw.pickle"
+    proc = subprocess.run([str(SPARK_BIN / "python"), str(ROOT / "scripts/spark_session.py"), "--dump-marts", str(dump),
+                           "--schema", "raw"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    right = spark_marts(dump)
+    with duckdb.connect(str(duck_path), read_only=True) as con:
+        def run(sql: str) -> tuple[list[str], list[tuple]]:
+            cur = con.execute(sql.replace("'marts'", "'raw'").replace("marts.", "raw."))
+            return [d[0] for d in cur.description], cur.fetchall()
+        left = read_marts(run)
+    assert set(left) == set(right)
+    for table in left:  # load times differ; everything else is the same
+        drop = "loaded_at" if table == "load_log" else "_loaded_at"
+        assert differences(*(without(m, table, drop) for m in (left, right))) == [], table
+    assert sum(right["load_log"][1].values()) == sum(left["load_log"][1].values()) > 0
+    assert not any(row[0] == "batch_002" for row in right["load_log"][1])
+
+
+def without(marts: dict, table: str, column: str) -> dict:
+    """One table of a reading with one column left out."""
+    cols, rows = marts[table]
+    i = cols.index(column)
+    kept = Counter()
+    for row, n in rows.items():
+        kept[row[:i] + row[i + 1:]] += n
+    return {table: (cols[:i] + cols[i + 1:], kept)}
