@@ -207,7 +207,7 @@ def test_load_raw_on_spark_lands_what_duckdb_lands(tmp_path: Path) -> None:
         return subprocess.run([str(python), str(ROOT / "scripts/load_raw.py"), str(exports), "--target", target],
                               cwd=ROOT, env={**env, **extra}, capture_output=True, text=True)
 
-    duck_path = tmp_path / "raw.duckdb"
+    duck_path = tmp_path / "loaded.duckdb"  # not raw.duckdb: its catalog would shadow schema raw
     duck = load(ROOT / ".venv/bin/python", "duckdb", {"WAREHOUSE_DUCKDB_PATH": str(duck_path)})
     spark = load(SPARK_BIN / "python", "spark", {})
     message = f"ratings.csv:{bad_line}: column stars (integer): '4.5' is not a whole number"
