@@ -1,6 +1,7 @@
 {#- One macro per dialect concept; models call these, never engine checks. -#}
 
-{#- A UTC timestamp as wall-clock time in an IANA timezone (same SQL on both). -#}
+{#- A UTC timestamp as wall-clock time in an IANA timezone (the same SQL on
+    DuckDB and PostgreSQL; Spark has its own function). -#}
 {% macro utc_to_local(column, timezone) -%}
     {{ return(adapter.dispatch('utc_to_local', 'ridehail')(column, timezone)) }}
 {%- endmacro %}
