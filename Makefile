@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: install sql-env browser build build-postgres postgres-up postgres-down postgres-clean test lint docs sql metrics clean
+.PHONY: install sql-env install-spark browser build build-postgres build-spark postgres-up postgres-down postgres-clean test lint docs sql metrics clean
 # PostgreSQL commands run through this: PGHOST when set, else the server `make postgres-up` started
 PG := $(BIN)/python scripts/postgres_server.py run --
 # DBT_TARGET=postgres sends docs, sql and metrics to PostgreSQL
@@ -30,6 +30,24 @@ $(SQL_STAMP): requirements-sql.txt
 
 ## sql-env: Harlequin in its own environment, .venv-sql (requirements-sql.txt)
 sql-env: $(SQL_STAMP)
+
+# Spark (README "Engines: Spark") lives in .venv-spark: pyspark is large, the default environment stays light
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed-$(shell sha1sum requirements-spark.txt scripts/install_spark.sh scripts/spark/ridehail/TextRules.java | sha1sum | cut -c1-12)
+
+$(SPARK_STAMP): requirements-spark.txt scripts/install_spark.sh scripts/spark/ridehail/TextRules.java
+	test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	bash scripts/install_spark.sh $(SPARK_VENV)/bin/pip
+	rm -f $(SPARK_VENV)/.installed-* && touch $(SPARK_STAMP)
+
+## install-spark: .venv-spark (dbt-spark, pyspark), Java 17 (apt-get, when missing) and the Iceberg runtime in .spark/
+install-spark: $(SPARK_STAMP)
+
+## build-spark: the same build on Spark with Iceberg tables: a local session with its metastore and
+## tables in .spark/, or the cluster and catalog the WAREHOUSE_SPARK_* variables name
+build-spark: install-spark
+	$(SPARK_VENV)/bin/dbt build --target spark
 
 ## build: install the pinned environment, seed the sample and build + test every model on DuckDB
 build: install
@@ -58,7 +76,7 @@ browser:
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
 
 ## test: install what is missing, then lint both dialects and run the whole test suite
-test: install sql-env browser lint
+test: install sql-env install-spark browser lint
 	$(BIN)/python -m pytest
 
 ## docs: generate the docs site and serve it on http://127.0.0.1:8080: from the DuckDB read copy (works

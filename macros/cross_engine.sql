@@ -1,8 +1,19 @@
 {#- One macro per dialect concept; models call these, never engine checks. -#}
 
-{#- A UTC timestamp as wall-clock time in an IANA timezone (same SQL on both). -#}
+{#- A UTC timestamp as wall-clock time in an IANA timezone (the same SQL on
+    DuckDB and PostgreSQL; Spark has its own function). -#}
 {% macro utc_to_local(column, timezone) -%}
+    {{ return(adapter.dispatch('utc_to_local', 'ridehail')(column, timezone)) }}
+{%- endmacro %}
+
+{% macro default__utc_to_local(column, timezone) -%}
     (({{ column }} at time zone 'UTC') at time zone {{ timezone }})
+{%- endmacro %}
+
+{#- Spark's timestamps are instants shown in the session time zone (UTC in
+    the profile): from_utc_timestamp gives the wall-clock time in TIMEZONE. -#}
+{% macro spark__utc_to_local(column, timezone) -%}
+    from_utc_timestamp({{ column }}, {{ timezone }})
 {%- endmacro %}
 
 {#- Minutes from one timestamp to a later one, as decimal(18, 2): wide enough
@@ -13,6 +24,10 @@
 
 {% macro duckdb__minutes_between(start_column, end_column) -%}
     cast(date_diff('second', {{ start_column }}, {{ end_column }}) / 60.0 as decimal(18, 2))
+{%- endmacro %}
+
+{% macro spark__minutes_between(start_column, end_column) -%}
+    cast((unix_timestamp({{ end_column }}) - unix_timestamp({{ start_column }})) / 60.0 as decimal(18, 2))
 {%- endmacro %}
 
 {% macro postgres__minutes_between(start_column, end_column) -%}
@@ -27,6 +42,14 @@
 
 {% macro duckdb__nfc(column) -%}
     nfc_normalize({{ column }})
+{%- endmacro %}
+
+{#- Spark SQL has no Unicode normalisation: java.text.Normalizer through a
+    one-method class (scripts/spark/TextRules.java, compiled into
+    .spark/jars/ridehail-text-rules.jar by make install-spark, shipped with
+    spark.jars). -#}
+{% macro spark__nfc(column) -%}
+    java_method('ridehail.TextRules', 'nfc', {{ column }})
 {%- endmacro %}
 
 {% macro postgres__nfc(column) -%}
@@ -56,6 +79,16 @@
     )
 {%- endmacro %}
 
+{% macro spark__capitalise_words(column) -%}
+    array_join(
+        transform(
+            split({{ column }}, ' ', -1),
+            word -> array_join(transform(split(word, '-', -1), part -> upper(left(part, 1)) || substr(part, 2)), '-')
+        ),
+        ' '
+    )
+{%- endmacro %}
+
 {% macro postgres__capitalise_words(column) -%}
     case
         when {{ column }} = '' then ''
@@ -76,7 +109,7 @@
 {% macro surrogate_key(columns) -%}
     md5(
         {%- for column in columns %}
-        coalesce(cast({{ column }} as varchar), '')
+        coalesce(cast({{ column }} as {{ string_type() }}), '')
         {%- if not loop.last %} || '|' || {% endif -%}
         {%- endfor %}
     )
@@ -85,10 +118,28 @@
 {#- The raw row as a JSON object text, built by hand so both engines print
     the very same string (their JSON functions differ in spacing and order). -#}
 {% macro raw_values_json(columns, relation_alias) -%}
+    {{ return(adapter.dispatch('raw_values_json', 'ridehail')(columns, relation_alias)) }}
+{%- endmacro %}
+
+{% macro default__raw_values_json(columns, relation_alias) -%}
     '{' ||
     {%- for column in columns %}
     '"{{ column }}":' || coalesce(
         '"' || replace(replace(cast({{ relation_alias }}.{{ column }} as varchar), '\', '\\'), '"', '\"') || '"',
+        'null'
+    )
+    {%- if not loop.last %} || ',' ||{% endif -%}
+    {%- endfor %}
+    || '}'
+{%- endmacro %}
+
+{#- Spark reads a backslash in a string literal as an escape: '\\' is one
+    backslash there, so the same JSON text needs other literals. -#}
+{% macro spark__raw_values_json(columns, relation_alias) -%}
+    '{' ||
+    {%- for column in columns %}
+    '"{{ column }}":' || coalesce(
+        '"' || replace(replace(cast({{ relation_alias }}.{{ column }} as string), '\\', '\\\\'), '"', '\\"') || '"',
         'null'
     )
     {%- if not loop.last %} || ',' ||{% endif -%}
@@ -106,6 +157,10 @@
     unnest(generate_series(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval 1 day))
 {%- endmacro %}
 
+{% macro spark__day_series(start_date, end_date) -%}
+    explode(sequence(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval 1 day))
+{%- endmacro %}
+
 {% macro postgres__day_series(start_date, end_date) -%}
     generate_series(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '1 day')
 {%- endmacro %}
@@ -120,6 +175,10 @@
     regexp_matches({{ column }}, '{{ pattern }}')
 {%- endmacro %}
 
+{% macro spark__matches_regex(column, pattern) -%}
+    ({{ column }} rlike '{{ pattern }}')
+{%- endmacro %}
+
 {% macro postgres__matches_regex(column, pattern) -%}
     ({{ column }} ~ '{{ pattern }}')
 {%- endmacro %}
@@ -129,5 +188,60 @@
     setting on PostgreSQL), like every timestamp in the warehouse. Overrides
     dbt's global macro, which both adapters implement as local wall-clock time. -#}
 {% macro snapshot_get_time() -%}
+    {{ utc_now() }}
+{%- endmacro %}
+
+{#- The current time as a UTC timestamp, whatever the session's time zone. -#}
+{% macro utc_now() -%}
+    {{ return(adapter.dispatch('utc_now', 'ridehail')()) }}
+{%- endmacro %}
+
+{% macro default__utc_now() -%}
     cast(current_timestamp at time zone 'UTC' as timestamp)
+{%- endmacro %}
+
+{#- Spark shows timestamps in the session time zone, UTC in the profile. -#}
+{% macro spark__utc_now() -%}
+    to_utc_timestamp(current_timestamp(), current_timezone())
+{%- endmacro %}
+
+{#- ISO day of week of a date: 1 = Monday ... 7 = Sunday. -#}
+{% macro iso_day_of_week(column) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'ridehail')(column)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(column) -%}
+    extract(isodow from {{ column }})
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(column) -%}
+    extract(dayofweek_iso from {{ column }})
+{%- endmacro %}
+
+{#- Every match of the regular expression PATTERN in COLUMN replaced. -#}
+{% macro replace_all_regex(column, pattern, replacement) -%}
+    {{ return(adapter.dispatch('replace_all_regex', 'ridehail')(column, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__replace_all_regex(column, pattern, replacement) -%}
+    regexp_replace({{ column }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__replace_all_regex(column, pattern, replacement) -%}
+    regexp_replace({{ column }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+{#- The type of variable-length text in casts, seed column types and contract
+    data types: varchar on DuckDB and PostgreSQL; string on Spark, which
+    rejects varchar without a length (PostgreSQL rejects string). -#}
+{% macro string_type() -%}
+    {{ return(adapter.dispatch('string_type', 'ridehail')()) }}
+{%- endmacro %}
+
+{% macro default__string_type() -%}
+    {{ return('varchar') }}
+{%- endmacro %}
+
+{% macro spark__string_type() -%}
+    {{ return('string') }}
 {%- endmacro %}

@@ -27,11 +27,29 @@
 
 {#- on-run-start: a new row in ops.dbt_builds (build id from a sequence). -#}
 {% macro register_build() -%}
+    {{ return(adapter.dispatch('register_build', 'ridehail')()) }}
+{%- endmacro %}
+
+{% macro default__register_build() -%}
     create schema if not exists ops;
     create sequence if not exists ops.dbt_build_id_seq;
     create table if not exists ops.dbt_builds (build_id bigint, invocation_id varchar(64), started_at timestamp);
     insert into ops.dbt_builds
     select nextval('ops.dbt_build_id_seq'), '{{ invocation_id }}', cast(current_timestamp at time zone 'UTC' as timestamp);
+{%- endmacro %}
+
+{#- Spark has no sequences, and a hook runs one statement: the build id is
+    the largest so far + 1, written by one Iceberg commit. Iceberg commits
+    are optimistic: a second dbt build writing at the same moment fails its
+    commit instead of taking the same id (one build at a time, as on DuckDB).
+    Runs its statements itself; the hook's own SQL is empty. -#}
+{% macro spark__register_build() -%}
+    {%- if execute -%}
+        {%- do run_query('create schema if not exists ops') -%}
+        {%- do run_query('create table if not exists ops.dbt_builds (build_id bigint, invocation_id string, started_at timestamp) using iceberg') -%}
+        {%- do run_query("insert into ops.dbt_builds select coalesce(max(build_id), 0) + 1, '" ~ invocation_id ~ "', "
+            ~ utc_now() ~ " from ops.dbt_builds") -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The newest build that wrote the current model's table (0 when empty),

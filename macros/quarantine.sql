@@ -6,7 +6,7 @@
 {% macro quarantined_rows(table, key_expression) -%}
     select
         '{{ table }}' as source_table,
-        cast({{ key_expression }} as varchar) as record_key,
+        cast({{ key_expression }} as {{ string_type() }}) as record_key,
         base.rejection_rule as rule,
         base._batch as batch,
         base._load_id as load_id,
@@ -23,7 +23,7 @@
 {% macro rejected_trip_references(table, checked_model, key_columns, key_expression) -%}
     select
         '{{ table }}' as source_table,
-        cast({{ key_expression }} as varchar) as record_key,
+        cast({{ key_expression }} as {{ string_type() }}) as record_key,
         checked.rejection_rule as rule,
         base._batch as batch,
         base._load_id as load_id,

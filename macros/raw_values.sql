@@ -19,22 +19,34 @@
     controls as escapes, the others as the characters themselves (Jinja
     decodes the \u escapes below). -#}
 {% macro whitespace_class() -%}
+    {{ return(adapter.dispatch('whitespace_class', 'ridehail')()) }}
+{%- endmacro %}
+
+{% macro default__whitespace_class() -%}
     {%- set unicode_spaces = "\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" -%}
     [\t\n\v\f\r {{ unicode_spaces }}]
+{%- endmacro %}
+
+{#- The same class for Spark, whose string literals read backslash escapes
+    themselves ('\v' would arrive as a plain v): doubled backslashes reach
+    Java's regular expressions as \t, \n, \x0B (VT), \f, \r. -#}
+{% macro spark__whitespace_class() -%}
+    {%- set unicode_spaces = "\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" -%}
+    [\\t\\n\\x0B\\f\\r {{ unicode_spaces }}]
 {%- endmacro %}
 
 {#- Text as a person means it: NFC, without leading or trailing whitespace of
     any kind (whitespace_class). Codes and domain values go through it before
     their case is set. -#}
 {% macro clean_text(column) -%}
-    regexp_replace({{ nfc(column) }}, '^{{ whitespace_class() }}+|{{ whitespace_class() }}+$', '', 'g')
+    {{ replace_all_regex(nfc(column), '^' ~ whitespace_class() ~ '+|' ~ whitespace_class() ~ '+$', '') }}
 {%- endmacro %}
 
 {#- A name (person, vehicle, city): clean_text, with every inner run of
     whitespace one plain space. The case is kept as written: "McDonald" and
     "van der Berg" are their owners' spelling. -#}
 {% macro clean_name(column) -%}
-    regexp_replace({{ clean_text(column) }}, '{{ whitespace_class() }}+', ' ', 'g')
+    {{ replace_all_regex(clean_text(column), whitespace_class() ~ '+', ' ') }}
 {%- endmacro %}
 
 {#- An email: clean_text, lower-cased. -#}

@@ -15,7 +15,23 @@
                 ~ ("'audit." ~ node.alias ~ "'" if node.config.store_failures else 'null') ~ ", '"
                 ~ invocation_id ~ "', cast(current_timestamp at time zone 'UTC' as timestamp))") -%}
         {%- endfor -%}
-        {%- if rows %}
+        {%- if rows and target.type == 'spark' %}
+            {#- Spark runs one statement per call -#}
+            {%- do run_query('create schema if not exists audit') -%}
+            {%- do run_query('create table if not exists audit.test_results (test_id string, test_name string,'
+                ~ ' tested_node string, status string, failures bigint, failing_rows string, invocation_id string,'
+                ~ ' tested_at timestamp) using iceberg') -%}
+            {%- for chunk in ids | batch(500) -%}
+                {%- do run_query('delete from audit.test_results where test_id in (' ~ chunk | join(', ') ~ ')') -%}
+            {%- endfor -%}
+            {#- an inline table holds constants only: the time is added by the select -#}
+            {%- for chunk in rows | batch(500) -%}
+                {%- do run_query('insert into audit.test_results select test_id, test_name, tested_node, status,'
+                    ~ ' failures, failing_rows, invocation_id, ' ~ utc_now() ~ ' from values '
+                    ~ chunk | join(', ') | replace("cast(current_timestamp at time zone 'UTC' as timestamp)", 'null')
+                    ~ ' as v (test_id, test_name, tested_node, status, failures, failing_rows, invocation_id, tested_at)') -%}
+            {%- endfor -%}
+        {%- elif rows %}
             create schema if not exists audit;
             create table if not exists audit.test_results (
                 test_id varchar(512), test_name varchar(512), tested_node varchar(512), status varchar(32),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark the warehouse at scale (not a test: it prints figures).
 
-    python scripts/benchmark.py --trips 1000000 [--batches 100] [--target duckdb|postgres]
+    python scripts/benchmark.py --trips 1000000 [--batches 100] [--target duckdb|postgres|spark]
 
 Steps, each in its own process, timed with its peak memory (RSS of the
 process tree, sampled every 0.1 s):
@@ -18,7 +18,10 @@ load included) runs over the same exports in its own process and fresh DuckDB
 file, and the ratio project (load + full build) / baseline is printed.
 Work files go to a temporary folder, deleted at the end;
 on PostgreSQL the libpq variables name the server (scripts/with_postgres.py
-provides an embedded one). --markdown prints a table for BENCHMARKS.md.
+provides an embedded one). On Spark, dbt and the loader run from .venv-spark
+(make install-spark) in a local session (WAREHOUSE_SPARK_MASTER for another
+master), with the metastore and the Iceberg tables in the temporary folder.
+--markdown prints a table for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+SPARK_BIN = ROOT / ".venv-spark" / "bin"
 
 
 @dataclass
@@ -124,7 +128,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=100, help="exports; the last is the incremental one")
     parser.add_argument("--days", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb")
+    parser.add_argument("--target", choices=["duckdb", "postgres", "spark"], default="duckdb")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table as well")
     parser.add_argument("--keep-results", type=Path, metavar="DIR",
                         help="copy both builds' run_results.json (per-node timings) to DIR")
@@ -139,6 +143,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ridehail-bench-"))
     env = dict(os.environ, WAREHOUSE_DUCKDB_PATH=str(work / "bench.duckdb"), DBT_PROFILES_DIR=str(ROOT / "profiles"))
     dbt = [str(BIN / "dbt")]
+    loader_python = sys.executable
+    if args.target == "spark":
+        if not (SPARK_BIN / "dbt").exists():
+            sys.exit("no .venv-spark: run `make install-spark` first")
+        dbt, loader_python = [str(SPARK_BIN / "dbt")], str(SPARK_BIN / "python")
+        env.update(PWD=str(ROOT), WAREHOUSE_SPARK_WAREHOUSE=f"file://{work}/spark-warehouse",
+                   WAREHOUSE_SPARK_METASTORE=str(work / "metastore_db"), WAREHOUSE_SPARK_DERBY_HOME=str(work),
+                   LOAD_RAW_SPARK_LOCK=str(work / "load_raw.lock"))
     target = ["--target", args.target, "--target-path", str(work / "target"),
               *(["--vars", args.vars] if args.vars else [])]
     try:
@@ -162,7 +174,7 @@ def main() -> None:
         history_rows, last_rows = count_rows(sorted(history.iterdir())), count_rows([last / exports[-1].name])
         if steps:
             steps[0].rows = history_rows + last_rows
-        steps.append(measure("load history", [sys.executable, "scripts/load_raw.py", str(history), "--quiet",
+        steps.append(measure("load history", [loader_python, "scripts/load_raw.py", str(history), "--quiet",
                                               "--target", args.target], env, history_rows))
         steps.append(measure("full build", [*dbt, "build", "--full-refresh", *target], env, history_rows))
         slow = build_profile(work / "target")
@@ -170,7 +182,7 @@ def main() -> None:
         baseline = (measure("baseline (plain SQL)", baseline_command(work / "baseline.duckdb", history), env,
                             history_rows) if args.baseline else None)
         keep_results(args.keep_results, work / "target", "full")
-        steps.append(measure("load last export", [sys.executable, "scripts/load_raw.py", str(last), "--quiet",
+        steps.append(measure("load last export", [loader_python, "scripts/load_raw.py", str(last), "--quiet",
                                                   "--target", args.target], env, last_rows))
         steps.append(measure("incremental build", [*dbt, "build", *target], env, last_rows))
         slow_incremental = build_profile(work / "target")

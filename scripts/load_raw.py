@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bulk-load raw exports into schema `raw` with the engine's native CSV path.
 
-    python scripts/load_raw.py SOURCE_DIR [--target duckdb|postgres] [--redeliver]
+    python scripts/load_raw.py SOURCE_DIR [--target duckdb|postgres|spark] [--redeliver]
 
 Loads every export folder under SOURCE_DIR in name order (or SOURCE_DIR itself
 when it holds the CSV files), appending to raw.<table> with the export's name
@@ -34,6 +34,21 @@ file, a stray CR, a NUL byte, a blank line in the middle) stops the load with
 export it belongs to leaves no trace: earlier exports of the same run stay
 loaded. The DuckDB file is WAREHOUSE_DUCKDB_PATH or warehouse.duckdb;
 PostgreSQL is reached through the libpq variables (PGHOST, ...).
+
+Spark (--target spark, run with .venv-spark/bin/python) reads the files with
+Spark's CSV reader into the Iceberg raw tables of the session dbt's spark
+target describes (scripts/spark_session.py, WAREHOUSE_SPARK_*). Iceberg has
+no transaction across tables, so an export is all-or-nothing this way: every
+file of the export is read and checked first (the same scan_file and
+locate_problem rules, then the value patterns in Spark), then each raw table
+gets one Iceberg commit holding the export's rows, and the load_log rows are
+written last, in one commit. A failure after the first table's commit
+deletes the export's rows again by their load id (one more commit per
+table), so the export leaves no rows behind; a loader killed at that moment
+leaves rows under a load id the log does not name, which the next load of
+the export removes before it starts. Loaders on one machine queue on a lock
+file (.spark/load_raw.lock); Spark has no lock across machines: run one
+loader at a time.
 """
 
 from __future__ import annotations
@@ -482,6 +497,125 @@ class PostgresTarget:
             return rows
 
 
+class SparkTarget:
+    """Iceberg raw tables through a SparkSession configured like dbt's spark
+    target (scripts/spark_session.py). See the module docstring for how an
+    export stays all-or-nothing without a transaction."""
+
+    def __init__(self) -> None:
+        import fcntl
+
+        from spark_session import session
+
+        lock_path = Path(os.environ.get("LOAD_RAW_SPARK_LOCK", str(ROOT / ".spark" / "load_raw.lock")))
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock_file = open(lock_path, "w")
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(self.lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LoadError(lock_path, None, "another loader holds the lock; gave up after "
+                                    f"{LOCK_WAIT_SECONDS:.0f}s") from None
+                time.sleep(0.5)
+        self.spark = session()
+        self.spark.sql("create schema if not exists raw")
+        for table in TABLES:
+            cols = {**TABLES[table], **LINEAGE_COLUMNS}
+            body = ", ".join(f"{c} {spark_type(t)}" for c, t in cols.items())
+            self.spark.sql(f"create table if not exists raw.{table} ({body}) using iceberg")
+        body = ", ".join(f"{c} {spark_type(t)}" for c, t in LOG_COLUMNS.items())
+        self.spark.sql(f"create table if not exists raw.load_log ({body}) using iceberg")
+        self.pending: list[tuple[str, object]] = []
+        self.written: list[str] = []
+        self.load_id: int | None = None
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        if sql.startswith("insert into raw.load_log"):
+            # written last, in one commit, by transaction()
+            self.load_id = params[0]
+            self.pending.append(("load_log", tuple(params)))
+            return []
+        return [tuple(row) for row in self.spark.sql(sql, args=params or None).collect()]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.pending, self.written, self.load_id = [], [], None
+        try:
+            yield
+            log_rows = [row for kind, row in self.pending if kind == "load_log"]
+            if log_rows:
+                # every table first, one commit each, then the log in one commit
+                for table, frame in [(k, v) for k, v in self.pending if k != "load_log"]:
+                    frame.writeTo(f"raw.{table}").append()
+                    self.written.append(table)
+                columns = ["load_id", "export", "file", "rows", "bytes", "sha256", "loaded_at"]
+                self.spark.createDataFrame(log_rows, schema=", ".join(
+                    f"{c} {spark_type(LOG_COLUMNS[c])}" for c in columns)).writeTo("raw.load_log").append()
+        except BaseException:
+            for table in self.written:
+                self.spark.sql(f"delete from raw.{table} where _load_id = ?", args=[self.load_id])
+            raise
+        finally:
+            for kind, frame in self.pending:
+                if kind != "load_log":
+                    frame.unpersist()
+            self.pending = []
+
+    def lock(self) -> None:
+        """Taken for the whole run in __init__ (a lock file)."""
+
+    def remove_unlogged(self, load_id: int) -> None:
+        """Rows at or above LOAD_ID that no log row names: what a loader killed
+        between its table commits and its log commit left behind."""
+        for table in TABLES:
+            self.spark.sql(f"delete from raw.{table} where _load_id >= ?", args=[load_id])
+
+    def load(self, path: Path, table: str, scan: FileScan, export: str, loaded_at: datetime, load_id: int) -> int:
+        """Read and check one file; its rows are appended by transaction()."""
+        from pyspark.sql import functions as F
+        from pyspark.sql.window import Window
+
+        located = locate_problem(path, table)  # UTF-8, field counts, quoting, typed values
+        if located is not None:
+            raise located
+        cols = TABLES[table]
+        frame = (self.spark.read.schema(", ".join(f"{c} string" for c in cols))
+                 .option("header", True).option("multiLine", True).option("quote", '"').option("escape", '"')
+                 .option("mode", "FAILFAST").option("encoding", "UTF-8").csv(str(path)))
+        # one partition (multiLine files are not split): the id follows file order
+        frame = frame.select(*[F.expr(f"nullif({c}, '')").alias(c) for c in cols],
+                             F.monotonically_increasing_id().alias("_record"))
+        patterns = value_patterns(table)
+        if patterns:
+            joined = F.concat_ws(",", *[F.coalesce(F.col(c), F.lit("")) for c in patterns])
+            pattern = "^(?:" + ",".join(f"({rx})?" for rx, _ in patterns.values()) + ")$"
+            if frame.filter(~joined.rlike(pattern)).limit(1).count():
+                raise locate_problem(path, table) or LoadError(path, None, "a value does not match its type")
+        order = Window.orderBy("_record")
+        if scan.quoted:
+            breaks = sum(F.coalesce(F.length(c) - F.length(F.regexp_replace(c, "\n", "")), F.lit(0))
+                         for c, t in cols.items() if t == "varchar")
+            before = F.coalesce(F.sum(breaks).over(order.rowsBetween(Window.unboundedPreceding, -1)), F.lit(0))
+        else:
+            before = F.lit(0)
+        line = F.row_number().over(order) + 1 + before
+        typed = [F.col(c).cast(spark_type(t)).alias(c) for c, t in cols.items()]
+        frame = frame.select(*typed, F.lit(export).alias("_batch"), line.cast("int").alias("_line"),
+                             F.lit(loaded_at).cast("timestamp").alias("_loaded_at"),
+                             F.lit(load_id).cast("bigint").alias("_load_id")).cache()
+        rows = frame.count()
+        self.pending.append((table, frame))
+        return rows
+
+
+def spark_type(raw_type: str) -> str:
+    """A raw contract type as Spark spells it (varchar is string)."""
+    return "string" if raw_type == "varchar" else raw_type
+
+
 def logged_files(db: DuckDBTarget | PostgresTarget, export: str) -> dict[str, tuple[int, str]] | None:
     """Files of the newest load of EXPORT as the log records them, or None
     when the export was never loaded."""
@@ -525,7 +659,7 @@ def load_all(source: Path, target: str, quiet: bool = False, redeliver: bool = F
     exports = export_dirs(source)
     if not exports:
         raise LoadError(source, None, "no export folders and no CSV files")
-    db = PostgresTarget() if target == "postgres" else DuckDBTarget()
+    db = {"postgres": PostgresTarget, "spark": SparkTarget}.get(target, DuckDBTarget)()
     totals = dict.fromkeys(TABLES, 0)
     # the next export's files are scanned while this one loads; a scan's error is
     # raised only when its export's turn comes, so earlier exports still load
@@ -552,6 +686,8 @@ def load_all(source: Path, target: str, quiet: bool = False, redeliver: bool = F
                         raise LoadError(folder, None, f"export {folder.name} was already loaded with other content "
                                         f"({'; '.join(changes)}); load it as a correction with --redeliver")
                 load_id = next_load_id(db)
+                if isinstance(db, SparkTarget):
+                    db.remove_unlogged(load_id)
                 loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
                 counts = {}
                 for path, table in files:
@@ -574,7 +710,8 @@ def load_all(source: Path, target: str, quiet: bool = False, redeliver: bool = F
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source_dir", type=Path, help="folder of export folders, or one export folder")
-    parser.add_argument("--target", choices=["duckdb", "postgres"], default="duckdb")
+    parser.add_argument("--target", choices=["duckdb", "postgres", "spark"], default="duckdb",
+                        help="spark: run with .venv-spark/bin/python (make install-spark)")
     parser.add_argument("--redeliver", action="store_true",
                         help="load an export whose name is already loaded but whose files differ, as a correction")
     parser.add_argument("--quiet", action="store_true", help="print only errors")

@@ -89,3 +89,14 @@ def drop_column(marts: dict, column: str) -> dict:
         i = cols.index(column)
         out[table] = (cols[:i] + cols[i + 1:], Counter({r[:i] + r[i + 1:]: n for r, n in rows.items()}))
     return out
+
+
+def spark_marts(path: Path) -> dict[str, tuple[list[str], Counter]]:
+    """The marts as `scripts/spark_session.py --dump-marts PATH` wrote them
+    from Spark (a pickle of {table: (column names, rows)} holding plain Python
+    values), normalised like the other engines' readings."""
+    import pickle
+
+    raw = pickle.loads(path.read_bytes())
+    return {table: (list(cols), Counter(tuple(normalise(v) for v in row) for row in rows))
+            for table, (cols, rows) in sorted(raw.items())}

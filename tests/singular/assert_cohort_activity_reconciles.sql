@@ -41,11 +41,11 @@ cohort_totals as (
     group by activity_month
 )
 
-select cast(coalesce(cohort_totals.activity_month, active_per_month.activity_month) as varchar) as problem
+select cast(coalesce(cohort_totals.activity_month, active_per_month.activity_month) as {{ string_type() }}) as problem
 from cohort_totals
 full outer join active_per_month on cohort_totals.activity_month = active_per_month.activity_month
 where coalesce(cohort_totals.active_riders, 0) <> coalesce(active_per_month.active_riders, 0)
 union all
-select 'cohort ' || cast(cohort_month as varchar) || ' has more active than members'
+select 'cohort ' || cast(cohort_month as {{ string_type() }}) || ' has more active than members'
 from cohorts
 where active_riders > cohort_riders

@@ -33,7 +33,7 @@ top_ranks as (
     group by city_key, month
 )
 
-select cast(coalesce(monthly.month, facts.month) as varchar) as problem
+select cast(coalesce(monthly.month, facts.month) as {{ string_type() }}) as problem
 from monthly
 full outer join facts on monthly.month = facts.month
 where
@@ -42,6 +42,6 @@ where
     or coalesce(monthly.cancelled_by_driver_trips, 0) <> coalesce(facts.cancelled_by_driver_trips, 0)
     or coalesce(monthly.net_revenue_usd, 0) <> coalesce(facts.net_revenue_usd, 0)
 union all
-select 'rank does not start at 1 in city ' || cast(city_key as varchar)
+select 'rank does not start at 1 in city ' || cast(city_key as {{ string_type() }})
 from top_ranks
 where best_rank <> 1

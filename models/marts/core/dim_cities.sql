@@ -27,9 +27,9 @@ unknown_member as (
     select
         -1 as city_id,
         'Unknown' as city_name,
-        cast(null as varchar) as country_code,
+        cast(null as {{ string_type() }}) as country_code,
         'Unknown' as region,
-        cast(null as varchar) as currency,
+        cast(null as {{ string_type() }}) as currency,
         'UTC' as timezone,
         cast(null as date) as launched_on,
         cast(null as timestamp) as updated_at
@@ -44,11 +44,11 @@ unioned as (
 select
     cast(city_id as bigint) as city_key,
     cast(city_id as bigint) as city_id,
-    cast(city_name as varchar) as city_name,
-    cast(country_code as varchar) as country_code,
-    cast(region as varchar) as region,
-    cast(currency as varchar) as currency,
-    cast(timezone as varchar) as timezone,
+    cast(city_name as {{ string_type() }}) as city_name,
+    cast(country_code as {{ string_type() }}) as country_code,
+    cast(region as {{ string_type() }}) as region,
+    cast(currency as {{ string_type() }}) as currency,
+    cast(timezone as {{ string_type() }}) as timezone,
     cast(launched_on as date) as launched_on,
     cast(updated_at as timestamp) as source_updated_at,
     city_id = -1 as is_unknown

@@ -30,6 +30,6 @@ select
     cast(extract(month from date_day) as integer) as month,
     cast(date_trunc('month', date_day) as date) as month_start,
     cast(extract(day from date_day) as integer) as day_of_month,
-    cast(extract(isodow from date_day) as integer) as day_of_week,
-    extract(isodow from date_day) in (6, 7) as is_weekend
+    cast({{ iso_day_of_week("date_day") }} as integer) as day_of_week,
+    {{ iso_day_of_week("date_day") }} in (6, 7) as is_weekend
 from calendar

@@ -22,11 +22,11 @@ quarantined as (
 )
 
 select
-    cast(source_table as varchar) as source_table,
-    cast(record_key as varchar) as record_key,
-    cast(rule as varchar) as rule,
-    cast(batch as varchar) as batch,
+    cast(source_table as {{ string_type() }}) as source_table,
+    cast(record_key as {{ string_type() }}) as record_key,
+    cast(rule as {{ string_type() }}) as rule,
+    cast(batch as {{ string_type() }}) as batch,
     cast(load_id as bigint) as load_id,
     cast(line as integer) as line,
-    cast(raw_values as varchar) as raw_values
+    cast(raw_values as {{ string_type() }}) as raw_values
 from quarantined

@@ -7,11 +7,11 @@ quarantine as (
 )
 
 select
-    cast(source_table as varchar) as source_table,
-    cast(rule as varchar) as rule,
+    cast(source_table as {{ string_type() }}) as source_table,
+    cast(rule as {{ string_type() }}) as rule,
     cast(count(*) as bigint) as quarantined_rows,
     cast(count(distinct batch) as bigint) as exports,
-    cast(min(batch) as varchar) as first_batch,
-    cast(max(batch) as varchar) as last_batch
+    cast(min(batch) as {{ string_type() }}) as first_batch,
+    cast(max(batch) as {{ string_type() }}) as last_batch
 from quarantine
 group by source_table, rule

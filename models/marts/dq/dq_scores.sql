@@ -46,8 +46,8 @@ per_table as (
 )
 
 select
-    cast(source_table as varchar) as source_table,
-    cast(batch as varchar) as batch,
+    cast(source_table as {{ string_type() }}) as source_table,
+    cast(batch as {{ string_type() }}) as batch,
     cast(total_rows as bigint) as total_rows,
     cast(valid_rows as bigint) as valid_rows,
     cast(total_rows - valid_rows as bigint) as invalid_rows,

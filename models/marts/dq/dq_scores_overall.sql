@@ -17,7 +17,7 @@ per_export as (
 )
 
 select
-    cast(batch as varchar) as batch,
+    cast(batch as {{ string_type() }}) as batch,
     cast(source_tables as bigint) as source_tables,
     cast(total_rows as bigint) as total_rows,
     cast(valid_rows as bigint) as valid_rows,
