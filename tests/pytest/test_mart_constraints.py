@@ -107,6 +107,9 @@ def test_constraint_breach_fails_and_keeps_the_mart_on_postgres(pg_warehouse: Pg
         cur.execute(f"create database {name} template {pg_warehouse.env['PGDATABASE']}")
     try:
         engine = Engine("postgres", postgres_env(pg_warehouse.env, name), tmp_path / "target")
+        # the primary key's index serves the merge's deletes by trip_id; no second index on it
+        indexes = {row[0] for row in engine.rows("select indexname from pg_indexes where tablename = 'fct_trips'")}
+        assert {"fct_trips_pkey", "fct_trips__build_id_idx"} <= indexes and "fct_trips__trip_id_idx" not in indexes
         breaches_fail_and_keep_the_previous_marts(engine, "violates unique constraint",
                                                   "violates not-null constraint")
     finally:
