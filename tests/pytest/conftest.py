@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from collections import Counter
+
 import duckdb
 import pytest
 
@@ -18,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from marts_compare import duckdb_marts, normalise, postgres_marts  # noqa: E402
 from reference import Sample  # noqa: E402
 
 
@@ -186,3 +189,69 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
     wh.build_log = wh.dbt("build").stdout  # type: ignore[attr-defined]
     wh.dbt("compile", "--select", "resource_type:analysis")
     yield wh
+
+
+class Engine:
+    """A warehouse a test builds and changes: a DuckDB file (TARGET duckdb,
+    ENV's WAREHOUSE_DUCKDB_PATH) or a PostgreSQL database (TARGET postgres,
+    ENV's libpq variables). `dbt` runs dbt on it (AssertionError when dbt
+    fails and CHECK), `execute` runs statements (autocommit), `rows`
+    returns a query's rows normalised as marts_compare compares them."""
+
+    def __init__(self, target: str, env: dict[str, str], target_dir: Path) -> None:
+        self.target, self.env, self.target_dir = target, env, target_dir
+        self.extra = ["--target", "postgres"] if target == "postgres" else []
+
+    def dbt(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return run_dbt([*args, *self.extra], self.env, self.target_dir, check=check)
+
+    def execute(self, *statements: str) -> None:
+        if self.target == "duckdb":
+            with duckdb.connect(self.env["WAREHOUSE_DUCKDB_PATH"]) as con:
+                for sql in statements:
+                    con.execute(sql)
+            return
+        con = pg_connect(self.env)
+        con.autocommit = True
+        try:
+            with con.cursor() as cur:
+                for sql in statements:
+                    cur.execute(sql)
+        finally:
+            con.close()
+
+    def rows(self, sql: str) -> list[tuple]:
+        if self.target == "duckdb":
+            with duckdb.connect(self.env["WAREHOUSE_DUCKDB_PATH"], read_only=True) as con:
+                found = con.execute(sql).fetchall()
+        else:
+            con = pg_connect(self.env)
+            try:
+                with con.cursor() as cur:
+                    cur.execute(sql)
+                    found = cur.fetchall()
+            finally:
+                con.close()
+        return [tuple(normalise(v) for v in row) for row in found]
+
+    def table(self, relation: str) -> Counter:
+        return Counter(self.rows(f"select * from {relation}"))
+
+    def marts(self) -> dict:
+        if self.target == "duckdb":
+            return duckdb_marts(Path(self.env["WAREHOUSE_DUCKDB_PATH"]))
+        return postgres_marts(pg_connect(self.env))
+
+    def leftovers(self) -> list[tuple]:
+        """Relations a build leaves only when it stops half-way."""
+        return self.rows("select table_schema, table_name from information_schema.tables "
+                         "where table_name like '%\\_\\_dbt\\_tmp%' escape '\\' "
+                         "or table_name like '%\\_\\_dbt\\_backup%' escape '\\'")
+
+    def sessions(self) -> int:
+        """PostgreSQL: other sessions on the drill's database (a killed
+        client's server process still running); 0 on DuckDB."""
+        if self.target == "duckdb":
+            return 0
+        return self.rows("select count(*) from pg_stat_activity "
+                         "where datname = current_database() and pid <> pg_backend_pid()")[0][0]

@@ -30,8 +30,11 @@ def test_a_failing_test_keeps_its_rows_in_audit(warehouse: Warehouse, tmp_path: 
     build = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse.path, build)
     shutil.copy(warehouse.path.with_name("warehouse_read.duckdb"), tmp_path / "warehouse_read.duckdb")
-    with duckdb.connect(str(build)) as con:  # a second row for city 1 breaks dim_cities' grain
-        con.execute("insert into marts.dim_cities select * from marts.dim_cities where city_id = 1")
+    # a second row for city id 1 breaks unique_dim_cities_city_id (under another city_key: the
+    # primary key constraint refuses a second row for a key, README "The grain is enforced")
+    with duckdb.connect(str(build)) as con:
+        con.execute("insert into marts.dim_cities select * replace (999 as city_key) from marts.dim_cities "
+                    "where city_id = 1")
     env = duckdb_env(build)
     proc = run_dbt(["test", "--select", "dim_cities"], env, tmp_path / "target", check=False)
     assert proc.returncode == 1 and "FAIL 1 unique_dim_cities_city_id" in proc.stdout
