@@ -196,8 +196,10 @@ def test_load_raw_on_spark_lands_what_duckdb_lands(tmp_path: Path) -> None:
                     "--trips", "120", "--batches", "2", "--seed", "3"], check=True, capture_output=True)
     bad = exports / "batch_002"
     shutil.copytree(exports / "batch_001", bad)
-    with open(bad / "ratings.csv", "a") as fh:
-        fh.write("999999,rider,4.5,2025-02-13 12:01:23,2025-02-13 12:01:23\n")
+    # the bad row becomes the last record (after any blank last line the generator wrote)
+    ratings = (bad / "ratings.csv").read_text(encoding="utf-8").rstrip("\n") + "\n"
+    (bad / "ratings.csv").write_text(ratings + "999999,rider,4.5,2025-02-13 12:01:23,2025-02-13 12:01:23\n",
+                                     encoding="utf-8")
     bad_line = sum(1 for _ in open(bad / "ratings.csv"))
 
     env = spark_env(tmp_path)
