@@ -5,7 +5,9 @@ into a new DuckDB file next to the read path with plain SQL (ATTACH + CREATE
 TABLE AS, checkpoint, DETACH), then hands the file to this plugin through
 adapter.store_relation(), dbt-duckdb's entry point for plugins that store
 relations outside the database. store() renames the new file over the read
-path: rename(2) is atomic, so a reader opens either the previous copy or the
+path (config["tmp"]), or first copies the current read copy to the new
+file's path (config["copy_from"]) so the hook can bring it up to date
+instead of writing every mart again: rename(2) is atomic, so a reader opens either the previous copy or the
 new one, and a reader that has the previous copy open keeps reading it (its
 inode lives until the reader closes it). DuckDB's Python UDFs would need
 numpy, which the environment does not have; a plugin needs nothing.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.duckdb.utils import TargetConfig
@@ -39,11 +42,27 @@ def publish_swap(tmp: str, final: str) -> None:
         os.remove(stale)
 
 
+def copy_read_copy(final: str, tmp: str) -> None:
+    """Copy the published read copy FINAL to TMP (a new file in the same
+    directory), the start of a publish that updates only what changed.
+    FINAL is checkpointed (publish_swap refuses one with a WAL), so its file
+    alone is the whole database. Raises OSError when FINAL is missing or TMP
+    exists (two publishes of one invocation)."""
+    if os.path.exists(tmp):
+        raise OSError(f"{tmp} exists: another publish of this invocation is under way")
+    shutil.copyfile(final, tmp)
+
+
 class Plugin(BasePlugin):
-    """store() publishes: location.path is the read path, config["tmp"] the
-    finished copy to rename over it."""
+    """store() publishes. location.path is the read path and config["tmp"]
+    the finished copy to rename over it; or location.path is the new copy
+    and config["copy_from"] the read copy to start it from."""
 
     def store(self, target_config: TargetConfig) -> None:
-        if target_config.location is None or "tmp" not in (target_config.config or {}):
-            raise ValueError("ridehail_publish.store needs a location path and config['tmp']")
-        publish_swap(target_config.config["tmp"], target_config.location.path)
+        config = target_config.config or {}
+        if target_config.location is None or not ("tmp" in config or "copy_from" in config):
+            raise ValueError("ridehail_publish.store needs a location path and config['tmp'] or config['copy_from']")
+        if "copy_from" in config:
+            copy_read_copy(config["copy_from"], target_config.location.path)
+        else:
+            publish_swap(config["tmp"], target_config.location.path)

@@ -80,3 +80,42 @@ def test_a_failed_build_publishes_nothing(warehouse: Warehouse, tmp_path: Path) 
     assert "Read copy not published" in proc.stdout
     assert read_state(read) == before and os.stat(read).st_ino == inode
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("warehouse_read")) == ["warehouse_read.duckdb"]
+
+
+def published_tables(path: Path, schemas: tuple[str, ...] = ("marts", "audit")) -> dict[str, list[tuple]]:
+    """Every table of SCHEMAS in the DuckDB file PATH: name -> sorted rows."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        names = [f"{s}.{t}" for s, t in con.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema in ?"
+            " and table_type = 'BASE TABLE' order by 1, 2", [list(schemas)]).fetchall()]
+        return {name: sorted(con.execute(f"select * from {name}").fetchall(), key=repr) for name in names}
+
+
+def test_a_publish_updates_the_previous_copy_with_what_changed(warehouse: Warehouse, tmp_path: Path) -> None:
+    """After a build, the read copy starts from the previous one and gets the
+    incremental marts' rows written since, keys that left included; the
+    result is the build file's marts exactly. A full refresh copies whole."""
+    build, read, env = scratch_copy(warehouse, tmp_path)
+    first = run_dbt(["run", "--select", "dim_cities"], env, tmp_path / "target")
+    assert "brought up to date from build" in first.stdout and "copied whole" not in first.stdout, first.stdout[-3000:]
+    with duckdb.connect(str(build)) as con:
+        # keys gone from the build file since the last publish, as when every
+        # version of a driver is quarantined: the copy must lose them too
+        gone = con.execute("delete from marts.fct_trips where trip_id in"
+                           " (select trip_id from marts.fct_trips order by trip_id limit 3) returning trip_id").fetchall()
+        con.execute("delete from marts.ml_driver_daily_features where driver_id ="
+                    " (select min(driver_id) from marts.ml_driver_daily_features)")
+        # a rewritten key: stamped with a newer build, as every incremental write is
+        con.execute("update marts.dim_drivers set last_name = 'Rewritten', build_id = build_id + 1000"
+                    " where driver_id = (select max(driver_id) from marts.dim_drivers)")
+    second = run_dbt(["run", "--select", "dim_cities"], env, tmp_path / "target")
+    assert "fct_trips" in second.stdout.split("brought up to date", 1)[1].split(")")[0], second.stdout[-3000:]
+    assert "copied whole" not in second.stdout
+    published, built = published_tables(read), published_tables(build, ("marts",))
+    assert {name: rows for name, rows in published.items() if name.startswith("marts.")} == built
+    assert len(gone) == 3 and "audit.test_results" in published
+    with duckdb.connect(str(read), read_only=True) as con:
+        assert con.execute("select delta_publishes from ops.published").fetchone() == (2,)
+    third = run_dbt(["run", "--select", "dim_cities", "--full-refresh"], env, tmp_path / "target")
+    assert "brought up to date" not in third.stdout and "Published" in third.stdout
+    assert published_tables(read, ("marts",)) == published_tables(build, ("marts",))
