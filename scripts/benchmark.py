@@ -12,7 +12,14 @@ process tree, sampled every 0.1 s):
   4. load the last export (~1/K of history);
   5. `dbt build` again (the incremental build);
 then prints seconds, rows/s and peak memory per step and the ratio
-incremental / full. With --baseline, right after the full build the plain-SQL
+incremental / full. Both builds run the production command (README "The
+daily build"): `dbt build --exclude-resource-type unit_test`, unit tests
+being checks of the code that CI runs (--with-unit-tests puts them back).
+On DuckDB, the loader is compared with the engine's own reader: one
+`read_csv` of every history file of each table into one table, in its own
+process and file (the ratio load / read_csv is printed). --save FILE writes
+the figures as JSON; --compare FILE (a smaller run's JSON) prints this
+incremental build / that one's, the cost of a tenfold history. With --baseline, right after the full build the plain-SQL
 baseline (scripts/baseline_pipeline.sql: the same work as one DuckDB script,
 load included) runs over the same exports in its own process and fresh DuckDB
 file, and the ratio project (load + full build) / baseline is printed.
@@ -100,6 +107,30 @@ def baseline_command(database: Path, exports: Path) -> list[str]:
             str(ROOT / "seeds" / "reference"), str(ROOT / "scripts" / "baseline_pipeline.sql")]
 
 
+# One read_csv per table over every export file of that table, into one
+# DuckDB table: argv = database path, folder of export folders. Every column
+# as text, as the loader lands them: the engine's reader with no checks.
+READ_CSV_RUNNER = """
+import sys, duckdb
+from pathlib import Path
+con = duckdb.connect(sys.argv[1])
+tables = sorted({f.stem for f in Path(sys.argv[2]).glob("*/*.csv")})
+for table in tables:
+    con.execute(f"create table {table} as select * from read_csv(?, header = true, all_varchar = true,"
+                " union_by_name = true)", [str(Path(sys.argv[2]) / "*" / f"{table}.csv")])
+con.close()
+"""
+
+
+def read_csv_command(database: Path, exports: Path) -> list[str]:
+    """The engine-reader reference for the load: DuckDB's read_csv of every
+    file under EXPORTS/*/<table>.csv into one table per table of the new file
+    DATABASE, every column as text (what scripts/load_raw.py lands), no
+    contract checks. Exits non-zero with DuckDB's message on a file it cannot
+    read."""
+    return [sys.executable, "-c", READ_CSV_RUNNER, str(database), str(exports)]
+
+
 def count_rows(folders: list[Path]) -> int:
     # non-blank lines less the header: the generator writes no quoted line break, and ends some files
     # with a blank line
@@ -138,6 +169,11 @@ def main() -> None:
                         help="reuse exports written earlier by generate_raw.py (kept; the generate step is skipped)")
     parser.add_argument("--vars", metavar="YAML",
                         help="dbt --vars for both builds, e.g. '{change_detection_indexes: false}'")
+    parser.add_argument("--with-unit-tests", action="store_true",
+                        help="run the unit tests in both builds too (the production command leaves them out)")
+    parser.add_argument("--save", type=Path, metavar="JSON", help="write the figures to JSON")
+    parser.add_argument("--compare", type=Path, metavar="JSON",
+                        help="a smaller run's --save output: print incremental build / its incremental build")
     parser.add_argument("--baseline", action="store_true",
                         help="also time the plain-SQL baseline (DuckDB) on the same exports and print the ratio")
     args = parser.parse_args()
@@ -154,7 +190,8 @@ def main() -> None:
                    WAREHOUSE_SPARK_METASTORE=str(work / "metastore_db"), WAREHOUSE_SPARK_DERBY_HOME=str(work),
                    LOAD_RAW_SPARK_LOCK=str(work / "load_raw.lock"))
     target = ["--target", args.target, "--target-path", str(work / "target"),
-              *(["--vars", args.vars] if args.vars else [])]
+              *(["--vars", args.vars] if args.vars else []),
+              *([] if args.with_unit_tests else ["--exclude-resource-type", "unit_test"])]
     try:
         history, last = work / "history", work / "last"
         history.mkdir()
@@ -178,6 +215,8 @@ def main() -> None:
             steps[0].rows = history_rows + last_rows
         steps.append(measure("load history", [loader_python, "scripts/load_raw.py", str(history), "--quiet",
                                               "--target", args.target], env, history_rows))
+        reader = (measure("read_csv (reference)", read_csv_command(work / "read_csv.duckdb", history), env,
+                          history_rows) if args.target == "duckdb" else None)
         steps.append(measure("full build", [*dbt, "build", "--full-refresh", *target], env, history_rows))
         slow = build_profile(work / "target")
         # side by side with the project's load + full build: the same exports, its own process and file
@@ -202,9 +241,24 @@ def main() -> None:
     if baseline:
         print(f"{baseline.name:<20}{baseline.seconds:>10.1f}{(baseline.rows or 0):>14,}{baseline.rate:>14}"
               f"{baseline.peak_mib:>10.0f}")
+    if reader:
+        print(f"{reader.name:<20}{reader.seconds:>10.1f}{(reader.rows or 0):>14,}{reader.rate:>14}{reader.peak_mib:>10.0f}")
     print(f"incremental / full build: {incremental.seconds / full.seconds:.2f}")
+    load = next(s for s in steps if s.name == "load history")
+    if reader:
+        print(f"load history / read_csv of the same files: {load.seconds:.1f} s / {reader.seconds:.1f} s = "
+              f"{load.seconds / reader.seconds:.2f}")
+    if args.compare:
+        smaller = json.loads(args.compare.read_text())
+        print(f"incremental build / the incremental build of {smaller['trips']:,} trips: {incremental.seconds:.1f} s / "
+              f"{smaller['incremental build']:.1f} s = {incremental.seconds / smaller['incremental build']:.2f}")
+    if args.save:
+        args.save.write_text(json.dumps({"trips": args.trips, "target": args.target,
+                                         **{s.name: round(s.seconds, 2) for s in steps},
+                                         **({reader.name: round(reader.seconds, 2)} if reader else {}),
+                                         **({baseline.name: round(baseline.seconds, 2)} if baseline else {}),
+                                         "peak MiB": round(max(s.peak_mib for s in steps))}, indent=1))
     if baseline:
-        load = next(s for s in steps if s.name == "load history")
         project, project_cpu = load.seconds + full.seconds, load.cpu_seconds + full.cpu_seconds
         print(f"project (load + full build) / baseline: {project:.1f} s / {baseline.seconds:.1f} s = "
               f"{project / baseline.seconds:.2f} (CPU time: {project_cpu:.1f} s / {baseline.cpu_seconds:.1f} s = "
@@ -215,6 +269,8 @@ def main() -> None:
         print("\n| step | seconds | rows | rows/s | peak MiB |\n|---|---:|---:|---:|---:|")
         for s in steps:
             print(f"| {s.name} | {s.seconds:.1f} | {s.rows or 0:,} | {s.rate} | {s.peak_mib:.0f} |")
+        if reader:
+            print(f"| {reader.name} | {reader.seconds:.1f} | {reader.rows or 0:,} | {reader.rate} | {reader.peak_mib:.0f} |")
         if baseline:
             print(f"| {baseline.name} | {baseline.seconds:.1f} | {baseline.rows or 0:,} | {baseline.rate} | "
                   f"{baseline.peak_mib:.0f} |")
