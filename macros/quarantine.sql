@@ -53,3 +53,13 @@
         {{ raw_columns(table) | join(',\n        ') }}
     from {{ source('rideshare', table) }}
 {%- endmacro %}
+
+{#- The counts and score columns of dq_scores and dq_scores_overall, from the
+    expressions TOTAL (rows) and VALID (rows breaking no rule): score = valid
+    / total x 100, two decimals. -#}
+{% macro dq_score_columns(total, valid) -%}
+    cast({{ total }} as bigint) as total_rows,
+    cast({{ valid }} as bigint) as valid_rows,
+    cast({{ total }} - {{ valid }} as bigint) as invalid_rows,
+    cast(round(100.0 * {{ valid }} / {{ total }}, 2) as decimal(6, 2)) as score
+{%- endmacro %}

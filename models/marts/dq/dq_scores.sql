@@ -48,8 +48,5 @@ per_table as (
 select
     cast(source_table as {{ string_type() }}) as source_table,
     cast(batch as {{ string_type() }}) as batch,
-    cast(total_rows as bigint) as total_rows,
-    cast(valid_rows as bigint) as valid_rows,
-    cast(total_rows - valid_rows as bigint) as invalid_rows,
-    cast(round(100.0 * valid_rows / total_rows, 2) as decimal(6, 2)) as score
+    {{ dq_score_columns('total_rows', 'valid_rows') }}
 from per_table

@@ -19,8 +19,5 @@ per_export as (
 select
     cast(batch as {{ string_type() }}) as batch,
     cast(source_tables as bigint) as source_tables,
-    cast(total_rows as bigint) as total_rows,
-    cast(valid_rows as bigint) as valid_rows,
-    cast(total_rows - valid_rows as bigint) as invalid_rows,
-    cast(round(100.0 * valid_rows / total_rows, 2) as decimal(6, 2)) as score
+    {{ dq_score_columns('total_rows', 'valid_rows') }}
 from per_export
