@@ -16,8 +16,9 @@ incremental / full. Both builds run the production command (README "The
 daily build"): `dbt build --exclude-resource-type unit_test`, unit tests
 being checks of the code that CI runs (--with-unit-tests puts them back).
 On DuckDB, the loader is compared with the engine's own reader: one
-`read_csv` of every history file of each table into one table, in its own
-process and file (the ratio load / read_csv is printed). --save FILE writes
+`read_csv` per table of every history file of that table, with the
+contract's column types, into one table, in its own process and file (the
+ratio load / read_csv is printed). --save FILE writes
 the figures as JSON; --compare FILE (a smaller run's JSON) prints this
 incremental build / that one's, the cost of a tenfold history. With --baseline, right after the full build the plain-SQL
 baseline (scripts/baseline_pipeline.sql: the same work as one DuckDB script,
@@ -108,27 +109,32 @@ def baseline_command(database: Path, exports: Path) -> list[str]:
 
 
 # One read_csv per table over every export file of that table, into one
-# DuckDB table: argv = database path, folder of export folders. Every column
-# as text, as the loader lands them: the engine's reader with no checks.
+# DuckDB table: argv = database path, folder of export folders, scripts
+# folder. The contract's columns and types (scripts/raw_contract.py), no
+# sniffing: the engine's reader at full speed, with none of the loader's
+# checks, lineage columns or per-export transactions.
 READ_CSV_RUNNER = """
 import sys, duckdb
 from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from raw_contract import TABLES
 con = duckdb.connect(sys.argv[1])
-tables = sorted({f.stem for f in Path(sys.argv[2]).glob("*/*.csv")})
-for table in tables:
-    con.execute(f"create table {table} as select * from read_csv(?, header = true, all_varchar = true,"
-                " union_by_name = true)", [str(Path(sys.argv[2]) / "*" / f"{table}.csv")])
+for table, columns in TABLES.items():
+    if not any(Path(sys.argv[2]).glob(f"*/{table}.csv")):  # an export holds only the tables it changed
+        continue
+    con.execute(f"create table {table} as select * from read_csv(?, header = true, auto_detect = false,"
+                f" columns = {columns!r})", [str(Path(sys.argv[2]) / "*" / f"{table}.csv")])
 con.close()
 """
 
 
 def read_csv_command(database: Path, exports: Path) -> list[str]:
-    """The engine-reader reference for the load: DuckDB's read_csv of every
-    file under EXPORTS/*/<table>.csv into one table per table of the new file
-    DATABASE, every column as text (what scripts/load_raw.py lands), no
-    contract checks. Exits non-zero with DuckDB's message on a file it cannot
+    """The engine-reader reference for the load: one DuckDB read_csv per
+    table of every file under EXPORTS/*/<table>.csv into the new file
+    DATABASE, with the contract's columns and types (raw_contract.TABLES)
+    and no checks. Exits non-zero with DuckDB's message on a file it cannot
     read."""
-    return [sys.executable, "-c", READ_CSV_RUNNER, str(database), str(exports)]
+    return [sys.executable, "-c", READ_CSV_RUNNER, str(database), str(exports), str(ROOT / "scripts")]
 
 
 def count_rows(folders: list[Path]) -> int:

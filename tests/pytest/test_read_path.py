@@ -116,6 +116,12 @@ def test_a_publish_updates_the_previous_copy_with_what_changed(warehouse: Wareho
     assert len(gone) == 3 and "audit.test_results" in published
     with duckdb.connect(str(read), read_only=True) as con:
         assert con.execute("select delta_publishes from ops.published").fetchone() == (2,)
+    # after publish_full_copy_every updates in a row, a whole copy (compacts the file)
+    compacting = run_dbt(["run", "--select", "dim_cities", "--vars", "{publish_full_copy_every: 2}"], env,
+                         tmp_path / "target")
+    assert "brought up to date" not in compacting.stdout and "Published" in compacting.stdout
+    with duckdb.connect(str(read), read_only=True) as con:
+        assert con.execute("select delta_publishes from ops.published").fetchone() == (0,)
     third = run_dbt(["run", "--select", "dim_cities", "--full-refresh"], env, tmp_path / "target")
     assert "brought up to date" not in third.stdout and "Published" in third.stdout
     assert published_tables(read, ("marts",)) == published_tables(build, ("marts",))
