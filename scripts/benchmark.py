@@ -73,16 +73,20 @@ def measure(name: str, cmd: list[str], env: dict[str, str], rows: int | None = N
     started = time.perf_counter()
     # children's CPU (RUSAGE_CHILDREN) counts a process once it is reaped, its own reaped children included
     cpu_before = sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
-    proc = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            tree = [proc, *proc.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.1)
-    output = proc.stdout.read() if proc.stdout else ""
+    # output goes to a file, read at the end: a pipe nobody reads while the step runs fills up and
+    # blocks the step (DuckDB's progress bar alone fills one on a 10M build)
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        peak = 0
+        while proc.poll() is None:
+            try:
+                tree = [proc, *proc.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+        log.seek(0)
+        output = log.read()
     if proc.returncode != 0:
         sys.exit(f"{name} failed ({proc.returncode}):\n{output[-4000:]}")
     return Step(name, time.perf_counter() - started, peak / 2**20, rows,
@@ -227,10 +231,10 @@ def main() -> None:
                           history_rows) if args.target == "duckdb" else None)
         steps.append(measure("full build", [*dbt, "build", "--full-refresh", *target], env, history_rows))
         slow = build_profile(work / "target")
+        keep_results(args.keep_results, work / "target", "full")
         # side by side with the project's load + full build: the same exports, its own process and file
         baseline = (measure("baseline (plain SQL)", baseline_command(work / "baseline.duckdb", history), env,
                             history_rows) if args.baseline else None)
-        keep_results(args.keep_results, work / "target", "full")
         steps.append(measure("load last export", [loader_python, "scripts/load_raw.py", str(last), "--quiet",
                                                   "--target", args.target], env, last_rows))
         steps.append(measure("incremental build", [*dbt, "build", *target], env, last_rows))
