@@ -62,12 +62,91 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- Seeds on Spark: dbt-spark's session cursor binds a None parameter as the
-    text 'None', so an empty CSV field would land as 'None' instead of NULL.
-    The rows are written as SQL literals instead of bindings: NULL for an
-    empty field, every other value as escaped text cast to its column's
-    type. -#}
+{#- Seeds on Spark. dbt-spark binds every value as a parameter of one long
+    insert, which its session cursor turns into literal SQL that Spark then
+    parses: ~30 s per 5,000-row seed. So the seed table (created, or dropped
+    and created again, by dbt's seed materialization as before) is filled by
+    Spark's own CSV reader instead, with the values dbt's CSV reading gives
+    (spark_seed_from_csv). When the executors cannot read the driver's files
+    (a remote cluster), the rows go in as SQL literals (spark_seed_from_rows).
+    WAREHOUSE_SPARK_SEED_READER picks: csv, rows, or auto (default: csv when
+    the master is local or on this host, rows otherwise). -#}
 {% macro spark__load_csv_rows(model, agate_table) %}
+    {%- set path = model['root_path'] ~ '/' ~ model['original_file_path'] -%}
+    {%- if spark_seed_reader(path) == 'csv' -%}
+        {{ return(spark_seed_from_csv(model, agate_table, path)) }}
+    {%- endif -%}
+    {{ return(spark_seed_from_rows(model, agate_table)) }}
+{% endmacro %}
+
+{#- csv or rows, for a seed file at PATH (see spark__load_csv_rows). -#}
+{% macro spark_seed_reader(path) %}
+    {%- set choice = env_var('WAREHOUSE_SPARK_SEED_READER', 'auto') | lower -%}
+    {%- if choice in ['csv', 'rows'] -%}
+        {{ return(choice) }}
+    {%- elif choice != 'auto' -%}
+        {%- do exceptions.raise_compiler_error('WAREHOUSE_SPARK_SEED_READER must be auto, csv or rows, not ' ~ choice) -%}
+    {%- endif -%}
+    {#- Hadoop reads glob characters in a path as a pattern -#}
+    {%- for char in '*?[]{}\\' -%}
+        {%- if char in path -%}
+            {{ return('rows') }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set master = run_query('set spark.master').columns[1].values()[0] | lower -%}
+    {%- set host = master.split('://')[-1].split(':')[0] -%}
+    {{ return('csv' if master.startswith('local') or host in ['localhost', '127.0.0.1'] else 'rows') }}
+{% endmacro %}
+
+{#- The seed file read by Spark, every column as text, then cast to its
+    column's type, like the literal rows: the options are the bulk loader's
+    (RFC 4180 quoting, quoted line breaks; FAILFAST, so a record Spark cannot
+    parse stops the seed). dbt's own CSV reading (agate, with column_types on
+    every column) makes a value NULL when, stripped of whitespace, it is empty
+    or 'null' in any case, and keeps every other value as written: the same
+    rule here. The row count is checked against dbt's reading, so a file the
+    two readers split differently (a blank line: a NULL row for dbt, none for
+    Spark) fails instead of loading other rows. -#}
+{% macro spark_seed_from_csv(model, agate_table, path) %}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set view = this.identifier ~ '__dbt_csv' -%}
+    {#- Python's str.strip(): Unicode White_Space and U+001C-U+001F -#}
+    {%- set space = '(?:' ~ whitespace_class() ~ '|[\\\\x1c-\\\\x1f])*' -%}
+    {%- set nullish = '^' ~ space ~ '(?i:null)?' ~ space ~ '$' -%}
+    {%- set view_sql -%}
+        create or replace temporary view {{ view }} (
+            {%- for col_name in agate_table.column_names %}c{{ loop.index0 }} string{% if not loop.last %}, {% endif %}{% endfor -%}
+        ) using csv options (
+            path {{ spark_literal('file://' ~ path) }}, header 'true', multiLine 'true', quote '"', escape '"',
+            mode 'FAILFAST', encoding 'UTF-8'
+        )
+    {%- endset -%}
+    {%- set sql -%}
+        insert into {{ this.render() }}
+        select
+            {% for col_name in agate_table.column_names -%}
+                cast(case when c{{ loop.index0 }} rlike '{{ nullish }}' then null else c{{ loop.index0 }} end
+                    as {{ spark_type(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) }})
+                {%- if not loop.last %},{% endif %}
+            {% endfor -%}
+        from {{ view }}
+    {%- endset -%}
+    {%- do run_query(view_sql) -%}
+    {%- do run_query(sql) -%}
+    {%- set loaded = run_query('select count(*) from ' ~ this.render()).columns[0].values()[0] -%}
+    {%- do run_query('drop view if exists ' ~ view) -%}
+    {%- if loaded != agate_table.rows | length -%}
+        {%- do exceptions.raise_compiler_error('Seed ' ~ path ~ ': Spark read ' ~ loaded ~ ' rows, dbt '
+            ~ agate_table.rows | length ~ '; set WAREHOUSE_SPARK_SEED_READER=rows to load it as literal rows') -%}
+    {%- endif -%}
+    {{ return(view_sql ~ ';\n' ~ sql) }}
+{% endmacro %}
+
+{#- The rows as SQL literals, not bindings (dbt-spark's session cursor binds
+    a None parameter as the text 'None', so an empty field would land as
+    'None'): NULL for an empty field, every other value as escaped text cast
+    to its column's type. -#}
+{% macro spark_seed_from_rows(model, agate_table) %}
     {%- set batch_size = get_batch_size() -%}
     {%- set column_override = model['config'].get('column_types', {}) -%}
     {%- set types = [] -%}
