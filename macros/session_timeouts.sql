@@ -16,6 +16,11 @@
     {%- if target.type == 'postgres' -%}
         set lock_timeout = '{{ env_var("WAREHOUSE_PG_LOCK_TIMEOUT", "2min") }}';
         set statement_timeout = '{{ env_var("WAREHOUSE_PG_STATEMENT_TIMEOUT", "1h") }}';
+        {#- memory per sort or hash (the server's default 4MB spills the base
+            models' version ranking and the marts' windows to disk), and per
+            index build (prepare_for_change_detection): issue 16 -#}
+        set work_mem = '{{ env_var("WAREHOUSE_PG_WORK_MEM", "256MB") }}';
+        set maintenance_work_mem = '{{ env_var("WAREHOUSE_PG_MAINTENANCE_WORK_MEM", "512MB") }}';
     {%- endif -%}
 {%- endmacro %}
 
