@@ -11,6 +11,13 @@
     parse; the base models quarantine the row (unparseable_timestamp,
     invalid_measure). Only an empty field (null in raw) is blank. -#}
 
+{#- The Unicode White_Space characters beyond ASCII's tab, line feed,
+    vertical tab, form feed, carriage return and space, as one string: the
+    one list behind every engine's whitespace class and PostgreSQL's btrim. -#}
+{% macro unicode_space_characters() -%}
+    {{ return("\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000") }}
+{%- endmacro %}
+
 {#- The characters Unicode calls White_Space (PropList.txt): tab, LF, VT,
     FF, CR, space, NEL, no-break space, ogham space mark, U+2000-U+200A,
     line and paragraph separators, narrow no-break space, medium
@@ -23,7 +30,7 @@
 {%- endmacro %}
 
 {% macro default__whitespace_class() -%}
-    {%- set unicode_spaces = "\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" -%}
+    {%- set unicode_spaces = unicode_space_characters() -%}
     [\t\n\v\f\r {{ unicode_spaces }}]
 {%- endmacro %}
 
@@ -31,7 +38,7 @@
     themselves ('\v' would arrive as a plain v): doubled backslashes reach
     Java's regular expressions as \t, \n, \x0B (VT), \f, \r. -#}
 {% macro spark__whitespace_class() -%}
-    {%- set unicode_spaces = "\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" -%}
+    {%- set unicode_spaces = unicode_space_characters() -%}
     [\\t\\n\\x0B\\f\\r {{ unicode_spaces }}]
 {%- endmacro %}
 
@@ -52,7 +59,7 @@
     are the slowest of the PostgreSQL build). chr(11) because E'' strings
     have no \v. -#}
 {% macro postgres__clean_text(column) -%}
-    {%- set unicode_spaces = "\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" -%}
+    {%- set unicode_spaces = unicode_space_characters() -%}
     btrim({{ nfc(column) }}, chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' {{ unicode_spaces }}')
 {%- endmacro %}
 
