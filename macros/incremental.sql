@@ -137,10 +137,11 @@
 {%- endmacro %}
 
 {#- On an incremental build, a condition keeping rows whose (driver, day)
-    is in the touched CTE; nothing on a full build. -#}
-{% macro and_driver_day_touched(driver_column, date_expression) -%}
+    is in the touched CTE (its day column DATE_COLUMN: a month for monthly
+    models); nothing on a full build. -#}
+{% macro and_driver_day_touched(driver_column, date_expression, date_column='activity_date') -%}
     {%- if is_incremental() -%}
-        and ({{ driver_column }}, {{ date_expression }}) in (select touched.driver_id, touched.activity_date from touched)
+        and ({{ driver_column }}, {{ date_expression }}) in (select touched.driver_id, touched.{{ date_column }} from touched)
     {%- endif -%}
 {%- endmacro %}
 
@@ -205,6 +206,28 @@
     union
     select trip_id from {{ ref('int_trips_versioned') }}
     where build_id > {{ previous_build_id() }}
+{%- endmacro %}
+
+{#- For int_driver_monthly_activity: the (driver, local month) pairs whose
+    trips fct_trips rewrote or deleted since the current model's last build.
+    Every raw version of those trips counts with its driver and the months
+    of the day before and the day after its request (a local date is within
+    14 hours of the UTC one, so its month is one of those two), so a trip
+    that moved to another driver or month, or left fct_trips, is told too. -#}
+{% macro driver_months_changed_since_last_build() -%}
+    {%- for shift in ['-', '+'] %}
+        {%- if not loop.first %}
+    union
+        {%- endif %}
+    select
+        driver_id,
+        cast(date_trunc('month', requested_at {{ shift }} interval '1 day') as date) as month
+    from {{ ref('base_rideshare__trips') }}
+    where
+        driver_id is not null
+        and requested_at is not null
+        and trip_id in ({{ fact_trips_changed_since_last_build() }})
+    {%- endfor %}
 {%- endmacro %}
 
 {#- Post-hook of every model (dbt_project.yml). On PostgreSQL, after an

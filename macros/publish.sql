@@ -53,14 +53,15 @@
         {#- start from the previous read copy (a sequential file copy, in
             Python: plugins/ridehail_publish.py) and bring it up to date -#}
         {%- do adapter.store_relation('ridehail_publish', marker, [], tmp, 'duckdb', {'copy_from': final}) -%}
-        {%- do run_query("attach '" ~ tmp ~ "' as " ~ alias) -%}
+    {%- endif -%}
+    {%- do run_query("attach '" ~ tmp ~ "' as " ~ alias) -%}
+    {%- for schema in schemas + ['ops'] -%}
+        {%- do run_query("create schema if not exists " ~ alias ~ "." ~ schema) -%}
+    {%- endfor -%}
+    {%- if previous -%}
         {%- set updated = update_read_copy(alias, tables, previous.build_id) -%}
         {%- set delta_publishes = previous.delta_publishes + 1 -%}
     {%- else -%}
-        {%- do run_query("attach '" ~ tmp ~ "' as " ~ alias) -%}
-        {%- for schema in schemas -%}
-            {%- do run_query("create schema " ~ alias ~ "." ~ schema) -%}
-        {%- endfor -%}
         {%- for row in tables.rows -%}
             {%- do run_query("create table " ~ alias ~ "." ~ row[0] ~ "." ~ row[1]
                 ~ " as select * from " ~ row[0] ~ "." ~ row[1]) -%}
@@ -69,7 +70,6 @@
         {%- set delta_publishes = 0 -%}
     {%- endif -%}
     {#- which build readers see: select * from ops.published -#}
-    {%- do run_query("create schema if not exists " ~ alias ~ ".ops") -%}
     {%- do run_query("create or replace table " ~ alias ~ ".ops.published as select " ~ build_id ~ " as build_id, '"
         ~ invocation_id ~ "' as invocation_id, cast(current_timestamp at time zone 'UTC' as timestamp) as published_at, "
         ~ delta_publishes ~ " as delta_publishes") -%}
@@ -125,9 +125,6 @@
     {%- set in_copy = run_query("select schema_name || '.' || table_name from duckdb_tables() where database_name = '" ~ alias ~ "'").columns[0].values() -%}
     {%- for relation in in_copy if relation not in wanted -%}
         {%- do run_query("drop table " ~ alias ~ "." ~ relation) -%}
-    {%- endfor -%}
-    {%- for schema in var('publish_schemas') -%}
-        {%- do run_query("create schema if not exists " ~ alias ~ "." ~ schema) -%}
     {%- endfor -%}
     {%- set columns_of = "select string_agg(column_name || ' ' || data_type, ', ' order by column_index) from duckdb_columns()"
         ~ " where database_name = {} and schema_name = '{}' and table_name = '{}'" -%}

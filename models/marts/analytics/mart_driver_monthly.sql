@@ -4,62 +4,25 @@
 -- trips; ties to the lower city id). rank_in_city is a standard competition
 -- rank on completed trips: tied drivers share a rank and the next rank skips.
 -- Rows are ordered by month, city (unknown member last) and rank, so a preview
--- starts with each city's best drivers.
+-- starts with each city's best drivers. The figures come per driver-month
+-- from int_driver_monthly_activity (incremental); the ranking needs every
+-- driver of a city-month, so this table is rebuilt, from driver-months.
 with
 
-trips as (
-    select * from {{ ref('fct_trips') }}
+monthly as (
+    select * from {{ ref('int_driver_monthly_activity') }}
 ),
 
 cities as (
     select * from {{ ref('dim_cities') }}
 ),
 
-per_driver_city as (
-    select
-        driver_id,
-        cast(date_trunc('month', local_date) as date) as month,
-        city_key,
-        count(*) as trips
-    from trips
-    group by driver_id, cast(date_trunc('month', local_date) as date), city_key
-),
-
-main_city as (
-    select
-        driver_id,
-        month,
-        city_key,
-        row_number() over (partition by driver_id, month order by trips desc, city_key asc) as city_order
-    from per_driver_city
-),
-
-monthly as (
-    select
-        driver_id,
-        cast(date_trunc('month', local_date) as date) as month,
-        count(*) as trips,
-        sum(case when is_completed then 1 else 0 end) as completed_trips,
-        sum(case when status = 'cancelled_by_driver' then 1 else 0 end) as cancelled_by_driver_trips,
-        sum(net_revenue_usd) as net_revenue_usd,
-        avg(rider_stars) as avg_rider_stars,
-        count(rider_stars) as ratings_received
-    from trips
-    group by driver_id, cast(date_trunc('month', local_date) as date)
-),
-
 combined as (
     select
         monthly.*,
-        main_city.city_key,
         cities.city_id
     from monthly
-    inner join main_city
-        on
-            monthly.driver_id = main_city.driver_id
-            and monthly.month = main_city.month
-            and main_city.city_order = 1
-    inner join cities on main_city.city_key = cities.city_key
+    inner join cities on monthly.city_key = cities.city_key
 )
 
 select
