@@ -102,6 +102,14 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- On an incremental build, "and RELATION.build_id > the current model's
+    newest stamp"; nothing on a full build. -#}
+{% macro and_rebuilt_since_last_build(relation) -%}
+    {%- if is_incremental() -%}
+        and {{ relation }}.build_id > {{ previous_build_id() }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Trips int_trip_changes logged since the current model's last build. -#}
 {% macro trips_changed_since_last_build() -%}
     select trip_id from {{ ref('int_trip_changes') }}

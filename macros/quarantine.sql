@@ -2,7 +2,10 @@
     dq_quarantine (rule 2). The raw values are read back from the raw row
     (load and line locate it, in the
     base_rideshare__<table>_raw view) only for the few rows shown here, not carried
-    through the base models for every row. -#}
+    through the base models for every row. On an incremental build, only
+    the rows the base model rewrote since dq_quarantine's last build (a
+    base model rewrites every row of a changed key, so these are all the
+    rows whose fate may have changed). -#}
 {% macro quarantined_rows(table, key_expression) -%}
     select
         '{{ table }}' as source_table,
@@ -15,11 +18,13 @@
     from {{ ref('base_rideshare__' ~ table) }} as base
     inner join {{ ref('base_rideshare__' ~ table ~ '_raw') }} as raw_row
         on base._load_id = raw_row._load_id and base._line = raw_row._line
-    where base.disposition = 'quarantined'
+    where base.disposition = 'quarantined' {{ and_rebuilt_since_last_build('base') }}
 {%- endmacro %}
 
-{#- Rows that passed their own table's rules but point at a trip that is not
-    in the warehouse; raw values come from the row's kept base version. -#}
+{#- Rows that passed their own table's rules but broke a cross-table rule
+    (int_payments_checked, int_ratings_checked); raw values come from the
+    row's kept base version. On an incremental build, only the rows the
+    checked model rewrote since dq_quarantine's last build. -#}
 {% macro rejected_trip_references(table, checked_model, key_columns, key_expression) -%}
     select
         '{{ table }}' as source_table,
@@ -38,7 +43,42 @@
             base.disposition = 'kept'
     inner join {{ ref('base_rideshare__' ~ table ~ '_raw') }} as raw_row
         on base._load_id = raw_row._load_id and base._line = raw_row._line
-    where checked.rejection_rule is not null
+    where checked.rejection_rule is not null {{ and_rebuilt_since_last_build('checked') }}
+{%- endmacro %}
+
+{#- The raw rows (source_table, load_id, line) whose place in dq_quarantine
+    may have changed since its last build: every row a base model rewrote,
+    and the kept row of every payment and rating its checked model rewrote.
+    dq_quarantine's pre-hook deletes them before it writes them again. -#}
+{% macro quarantine_rows_changed_since_last_build() -%}
+    {%- for table in raw_tables() %}
+    select
+        '{{ table }}' as source_table,
+        _load_id as load_id,
+        _line as line
+    from {{ ref('base_rideshare__' ~ table) }}
+    where build_id > {{ previous_build_id() }}
+    union all
+    {%- endfor %}
+    {%- for table, checked_model, key_columns in [
+        ('payments', 'int_payments_checked', ['payment_id']),
+        ('ratings', 'int_ratings_checked', ['trip_id', 'rated_by'])] %}
+    select
+        '{{ table }}' as source_table,
+        base._load_id as load_id,
+        base._line as line
+    from {{ ref(checked_model) }} as checked
+    inner join {{ ref('base_rideshare__' ~ table) }} as base
+        on
+            {% for column in key_columns -%}
+            checked.{{ column }} = base.{{ column }} and
+            {% endfor -%}
+            base.disposition = 'kept'
+    where checked.build_id > {{ previous_build_id() }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 {%- endmacro %}
 
 {#- A base_rideshare__<table>_raw view: the raw rows as exported (contract

@@ -1,4 +1,14 @@
 -- Every raw row that broke a rule, with the rule and where it came from (rule 2).
+-- Incremental: a build deletes the raw rows whose fate its parents rewrote
+-- since its last one (quarantine_rows_changed_since_last_build) and writes
+-- those that are still quarantined.
+{{ config(
+    materialized='incremental',
+    unique_key=['source_table', 'load_id', 'line'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{{ delete_changed(['source_table', 'load_id', 'line'], quarantine_rows_changed_since_last_build()) }}"
+) }}
 with
 
 quarantined as (
@@ -28,5 +38,6 @@ select
     cast(batch as {{ string_type() }}) as batch,
     cast(load_id as bigint) as load_id,
     cast(line as integer) as line,
-    cast(raw_values as {{ string_type() }}) as raw_values
+    cast(raw_values as {{ string_type() }}) as raw_values,
+    {{ current_build_id() }} as build_id
 from quarantined
