@@ -21,11 +21,33 @@
     where base.disposition = 'quarantined' {{ and_rebuilt_since_last_build('base') }}
 {%- endmacro %}
 
+{#- The tables with cross-table rules: table -> (its checked model, the
+    key that model's rows and the base rows share). -#}
+{% macro checked_tables() -%}
+    {{ return({
+        'payments': ('int_payments_checked', ['payment_id']),
+        'ratings': ('int_ratings_checked', ['trip_id', 'rated_by']),
+    }) }}
+{%- endmacro %}
+
+{#- FROM clause: TABLE's checked model (as checked), each row joined to its
+    kept base version (as base). -#}
+{% macro checked_with_kept_row(table) -%}
+    {%- set checked_model, key_columns = checked_tables()[table] -%}
+    {{ ref(checked_model) }} as checked
+    inner join {{ ref('base_rideshare__' ~ table) }} as base
+        on
+            {% for column in key_columns -%}
+            checked.{{ column }} = base.{{ column }} and
+            {% endfor -%}
+            base.disposition = 'kept'
+{%- endmacro %}
+
 {#- Rows that passed their own table's rules but broke a cross-table rule
     (int_payments_checked, int_ratings_checked); raw values come from the
     row's kept base version. On an incremental build, only the rows the
     checked model rewrote since dq_quarantine's last build. -#}
-{% macro rejected_trip_references(table, checked_model, key_columns, key_expression) -%}
+{% macro rejected_trip_references(table, key_expression) -%}
     select
         '{{ table }}' as source_table,
         cast({{ key_expression }} as {{ string_type() }}) as record_key,
@@ -34,13 +56,7 @@
         base._load_id as load_id,
         base._line as line,
         {{ raw_values_json(raw_columns(table), 'raw_row') }} as raw_values
-    from {{ ref(checked_model) }} as checked
-    inner join {{ ref('base_rideshare__' ~ table) }} as base
-        on
-            {% for column in key_columns -%}
-            checked.{{ column }} = base.{{ column }} and
-            {% endfor -%}
-            base.disposition = 'kept'
+    from {{ checked_with_kept_row(table) }}
     inner join {{ ref('base_rideshare__' ~ table ~ '_raw') }} as raw_row
         on base._load_id = raw_row._load_id and base._line = raw_row._line
     where checked.rejection_rule is not null {{ and_rebuilt_since_last_build('checked') }}
@@ -60,20 +76,12 @@
     where build_id > {{ previous_build_id() }}
     union all
     {%- endfor %}
-    {%- for table, checked_model, key_columns in [
-        ('payments', 'int_payments_checked', ['payment_id']),
-        ('ratings', 'int_ratings_checked', ['trip_id', 'rated_by'])] %}
+    {%- for table in checked_tables() %}
     select
         '{{ table }}' as source_table,
         base._load_id as load_id,
         base._line as line
-    from {{ ref(checked_model) }} as checked
-    inner join {{ ref('base_rideshare__' ~ table) }} as base
-        on
-            {% for column in key_columns -%}
-            checked.{{ column }} = base.{{ column }} and
-            {% endfor -%}
-            base.disposition = 'kept'
+    from {{ checked_with_kept_row(table) }}
     where checked.build_id > {{ previous_build_id() }}
     {%- if not loop.last %}
     union all

@@ -24,11 +24,9 @@ quarantined as (
     union all
     {{ quarantined_rows('ratings', "base.trip_id || '|' || base.rated_by") }}
     union all
-    {{ rejected_trip_references('payments', 'int_payments_checked', ['payment_id'], 'checked.payment_id') }}
+    {{ rejected_trip_references('payments', 'checked.payment_id') }}
     union all
-    {{ rejected_trip_references(
-        'ratings', 'int_ratings_checked', ['trip_id', 'rated_by'], "checked.trip_id || '|' || checked.rated_by"
-    ) }}
+    {{ rejected_trip_references('ratings', "checked.trip_id || '|' || checked.rated_by") }}
 )
 
 select
