@@ -38,6 +38,7 @@ cleaned as (
         source_rows._load_id,
         {{ current_build_id() }} as build_id
     from source_rows
+    {{- evaluate_once() }}
 ),
 
 first_launch as (
