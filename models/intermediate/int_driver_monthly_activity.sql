@@ -1,5 +1,7 @@
 -- Each driver's trips per local calendar month, with the city of most of
 -- them (ties to the lower city key): the figures mart_driver_monthly ranks.
+-- It reads the trips, revenue and ratings fct_trips is built from, so both
+-- agree trip for trip.
 -- Incremental: a build deletes and rewrites the driver-months whose trips
 -- fct_trips rewrote or deleted since its last one, so the mart's ranking
 -- reads a table of driver-months rather than every trip.
@@ -11,10 +13,10 @@
     pre_hook="{{ delete_changed(['driver_id', 'month'], driver_months_changed_since_last_build()) }}"
 ) }}
 {#- dbt records refs when it parses a model, where is_incremental() is false:
-    these are read by the incremental branch and the pre-hook only. #}
+    these are read by the pre-hook only. #}
 -- depends_on: {{ ref('base_rideshare__trips') }}
 -- depends_on: {{ ref('int_trip_changes') }}
--- depends_on: {{ ref('int_trips_versioned') }}
+{%- set request_month = "cast(date_trunc('month', requested_at_local) as date)" %}
 
 with
 
@@ -26,15 +28,36 @@ with
 {% endif -%}
 trips as (
     select
+        trip_id,
         driver_id,
-        cast(date_trunc('month', local_date) as date) as month,
+        {{ request_month }} as month,
         city_key,
-        is_completed,
-        status,
-        net_revenue_usd,
-        rider_stars
-    from {{ ref('fct_trips') }}
-    where true {{ and_driver_day_touched('driver_id', "cast(date_trunc('month', local_date) as date)", 'month') }}
+        status
+    from {{ ref('int_trips_versioned') }}
+    where true {{ and_driver_day_touched('driver_id', request_month, 'month') }}
+),
+
+revenue as (
+    select * from {{ ref('int_trip_revenue') }}
+),
+
+ratings as (
+    select * from {{ ref('int_trip_ratings_pivoted') }}
+),
+
+trip_figures as (
+    select
+        trips.driver_id,
+        trips.month,
+        trips.city_key,
+        trips.status,
+        -- as fct_trips: a trip without a revenue row earned nothing (the
+        -- cast keeps two decimals on PostgreSQL, whose numeric 0 has none)
+        coalesce(revenue.net_revenue_usd, cast(0 as decimal(14, 2))) as net_revenue_usd,
+        ratings.rider_stars
+    from trips
+    left join revenue on trips.trip_id = revenue.trip_id
+    left join ratings on trips.trip_id = ratings.trip_id
 ),
 
 per_city as (
@@ -43,7 +66,7 @@ per_city as (
         month,
         city_key,
         count(*) as trips
-    from trips
+    from trip_figures
     group by driver_id, month, city_key
 ),
 
@@ -61,12 +84,12 @@ monthly as (
         driver_id,
         month,
         count(*) as trips,
-        sum(case when is_completed then 1 else 0 end) as completed_trips,
+        sum(case when status = 'completed' then 1 else 0 end) as completed_trips,
         sum(case when status = 'cancelled_by_driver' then 1 else 0 end) as cancelled_by_driver_trips,
         sum(net_revenue_usd) as net_revenue_usd,
         avg(rider_stars) as avg_rider_stars,
         count(rider_stars) as ratings_received
-    from trips
+    from trip_figures
     group by driver_id, month
 )
 

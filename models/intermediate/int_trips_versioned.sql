@@ -1,6 +1,7 @@
 -- Each trip with the driver and rider versions valid when it was requested
--- (point in time, rule 4) and the city it maps to; ids that match no version
--- point at the unknown member '-1' (rule 3).
+-- (point in time, rule 4), the city it maps to and its local request time
+-- (rule 6); ids that match no version point at the unknown member '-1'
+-- (rule 3).
 -- Incremental: a build deletes and rewrites the trips base_rideshare__trips
 -- rewrote since its last one and the trips of a driver, rider or city with a
 -- version rewritten since (a trip whose newest version went to quarantine is
@@ -50,6 +51,8 @@ select
     trips.product,
     trips.status,
     trips.requested_at,
+    -- unknown city: no timezone, so local time falls back to UTC
+    {{ utc_to_local('trips.requested_at', "coalesce(cities.timezone, 'UTC')") }} as requested_at_local,
     trips.started_at,
     trips.ended_at,
     trips.distance_km,

@@ -24,10 +24,12 @@ from marts_compare import duckdb_marts, normalise, postgres_marts  # noqa: E402
 from reference import Sample  # noqa: E402
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`-n 2` in pyproject.toml), keep every test that uses
     the PostgreSQL build of the sample on one worker, so the sample is built
-    on PostgreSQL once rather than once per worker (`--dist loadgroup`)."""
+    on PostgreSQL once rather than once per worker (`--dist loadgroup`).
+    First among the hooks: xdist's own reads the marks to group the items."""
     for item in items:
         if "pg_warehouse" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("pg_warehouse"))
