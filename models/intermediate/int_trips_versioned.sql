@@ -47,7 +47,6 @@ select
     coalesce(driver_versions.driver_version_key, '-1') as driver_version_key,
     coalesce(rider_versions.rider_version_key, '-1') as rider_version_key,
     coalesce(cities.city_id, -1) as city_key,
-    cities.timezone,
     trips.product,
     trips.status,
     trips.requested_at,
