@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from marts_compare import duckdb_marts, normalise, postgres_marts  # noqa: E402
+from parse_cache import ParseCache  # noqa: E402
 from reference import Sample  # noqa: E402
 
 
@@ -49,10 +50,19 @@ class Warehouse:
             return con.sql(sql).fetchall()
 
 
+PARSES = ParseCache(ROOT)
+
+
 def run_dbt(args: list[str], env: dict[str, str], target_dir: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """`dbt ARGS --target-path TARGET_DIR` with ENV, from the project root; a
+    fresh TARGET_DIR starts from this worker's parse of the same profile
+    (parse_cache.py). Raises AssertionError with dbt's output when CHECK and
+    dbt exits non-zero."""
     dbt = str(Path(sys.executable).with_name("dbt"))
+    key = PARSES.before(args, env, target_dir)
     proc = subprocess.run([dbt, *args, "--target-path", str(target_dir)], cwd=ROOT, env=env,
                           capture_output=True, text=True)
+    PARSES.after(key, target_dir)
     if check and proc.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
     return proc

@@ -14,6 +14,7 @@ CSV files, not read from the warehouse's own logic."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -176,7 +177,9 @@ def test_rule_case_on_duckdb(tmp_path: Path, case: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_rule_case_on_postgres(tmp_path: Path, postgres_server: dict[str, str], case: str) -> None:
-    with scratch_database(postgres_server, "rule_case_" + case.replace("-", "_")) as name:
+    # one name per worker (cases run one at a time on it): the worker's parse
+    # of this profile is then reused (parse_cache.py)
+    with scratch_database(postgres_server, f"rule_case_{os.getpid()}") as name:
         env = postgres_env(postgres_server, name)
         load_raw(CASES_DIR / case, env, "postgres")
         run_dbt([*CASE_BUILD, "--target", "postgres"], env, tmp_path / "target")
@@ -225,7 +228,7 @@ def test_refund_validity_follows_new_payments_incrementally_on_duckdb(tmp_path: 
 
 def test_refund_validity_follows_new_payments_incrementally_on_postgres(
         tmp_path: Path, postgres_server: dict[str, str]) -> None:
-    with scratch_database(postgres_server, "rule_case_refund_across_exports") as name:
+    with scratch_database(postgres_server, f"rule_case_{os.getpid()}") as name:
         env = postgres_env(postgres_server, name)
 
         check_across_exports(lambda args: args and run_dbt([*args, "--target", "postgres"], env, tmp_path / "t"),

@@ -34,3 +34,25 @@ def test_tests_sharing_a_costly_build_share_a_worker(request: pytest.FixtureRequ
     for name, nodeids in groups.items():
         ungrouped = [nodeid for nodeid in nodeids if not nodeid.endswith("@" + name)]
         assert ungrouped == [], f"{len(ungrouped)} of the {name} tests are not grouped: {ungrouped[:3]}"
+
+
+def test_a_fresh_target_folder_starts_from_the_workers_parse(tmp_path) -> None:
+    """parse_cache.py: a second warehouse file with the same profile and vars
+    reuses the first one's parse (dbt reports no change to re-parse), and the
+    manifest it writes is the one a full parse gives: every node, with its
+    database and relation name."""
+    import json
+
+    from conftest import duckdb_env, run_dbt
+
+    # vars of their own: a key no earlier test of this worker made
+    probe = ["--vars", "{parse_cache_probe: %d}" % os.getpid()]
+    manifests = []
+    for name in ("first", "second"):
+        proc = run_dbt(["--debug", "ls", *probe, "--resource-type", "model"],
+                       duckdb_env(tmp_path / name / "warehouse.duckdb"), tmp_path / name / "target")
+        manifests.append(json.loads((tmp_path / name / "target" / "manifest.json").read_text())["nodes"])
+    assert "Nothing changed, skipping partial parsing" in proc.stdout, proc.stdout[-3000:]
+    first, second = ({k: (v.get("database"), v.get("relation_name"), v["checksum"]) for k, v in m.items()}
+                     for m in manifests)
+    assert first == second and len(first) > 200
