@@ -6,6 +6,9 @@
 -- Incremental: a build deletes and rewrites the driver-days
 -- int_driver_day_changes logged since its last one (a day left without
 -- events is deleted and not rewritten).
+-- Counts are integers, not bigints: PostgreSQL sums integers in an int8
+-- and bigints in a numeric, here and in the features' running totals
+-- (issue 16: 12.0 -> 10.2 s here, 29.4 -> 25.8 s for the features, 1M trips).
 {{ config(
     materialized='incremental',
     unique_key=['driver_id', 'activity_date'],
@@ -57,9 +60,9 @@ requested as (
     select
         driver_id,
         requested_date as activity_date,
-        count(*) as trips_requested,
-        sum(case when status = 'cancelled_by_driver' then 1 else 0 end) as trips_cancelled_by_driver,
-        count(*) as event_count
+        cast(count(*) as integer) as trips_requested,
+        cast(sum(case when status = 'cancelled_by_driver' then 1 else 0 end) as integer) as trips_cancelled_by_driver,
+        cast(count(*) as integer) as event_count
     from trips
     where true {{ and_driver_day_touched('driver_id', 'requested_date') }}
     group by driver_id, requested_date
@@ -69,8 +72,8 @@ completed as (
     select
         driver_id,
         ended_date as activity_date,
-        count(*) as trips_completed,
-        count(*) as event_count
+        cast(count(*) as integer) as trips_completed,
+        cast(count(*) as integer) as event_count
     from trips
     where is_completed {{ and_driver_day_touched('driver_id', 'ended_date') }}
     group by driver_id, ended_date
@@ -80,9 +83,9 @@ rated as (
     select
         trips.driver_id,
         rider_ratings.rated_date as activity_date,
-        count(*) as ratings_received,
-        sum(rider_ratings.stars) as stars_received,
-        count(*) as event_count
+        cast(count(*) as integer) as ratings_received,
+        cast(sum(rider_ratings.stars) as integer) as stars_received,
+        cast(count(*) as integer) as event_count
     from rider_ratings
     inner join trips on rider_ratings.trip_id = trips.trip_id
     where true {{ and_driver_day_touched('trips.driver_id', 'rider_ratings.rated_date') }}
@@ -94,7 +97,7 @@ paid as (
         trips.driver_id,
         cast(payments.created_at as date) as activity_date,
         sum(payments.net_amount_usd) as net_revenue_usd,
-        count(*) as event_count
+        cast(count(*) as integer) as event_count
     from payments
     inner join trips on payments.trip_id = trips.trip_id
     where true {{ and_driver_day_touched('trips.driver_id', 'cast(payments.created_at as date)') }}
@@ -154,13 +157,13 @@ unioned as (
 select
     driver_id,
     activity_date,
-    sum(trips_requested) as trips_requested,
-    sum(trips_cancelled_by_driver) as trips_cancelled_by_driver,
-    sum(trips_completed) as trips_completed,
-    sum(ratings_received) as ratings_received,
-    sum(stars_received) as stars_received,
+    cast(sum(trips_requested) as integer) as trips_requested,
+    cast(sum(trips_cancelled_by_driver) as integer) as trips_cancelled_by_driver,
+    cast(sum(trips_completed) as integer) as trips_completed,
+    cast(sum(ratings_received) as integer) as ratings_received,
+    cast(sum(stars_received) as integer) as stars_received,
     cast(sum(net_revenue_usd) as decimal(16, 2)) as net_revenue_usd,
-    sum(event_count) as event_count,
+    cast(sum(event_count) as integer) as event_count,
     {{ current_build_id() }} as build_id
 from unioned
 group by driver_id, activity_date
