@@ -243,11 +243,10 @@ def test_every_mart_is_identical_on_spark_and_duckdb(warehouse: Warehouse,
 # read the driver's files; the big fact seeds are left out, ~30 s each that
 # way), and what dim_cities and dim_riders need built again: the incremental
 # models incrementally, the rider snapshot again.
-# (cautious: a test that also reads a model outside the selection, such as
-# fct_trips' relationship to dim_riders, is left out)
+# The data tests were run by the first build, and the second one's marts are
+# compared with DuckDB's row for row: running them again cost ~45 s a build.
 SECOND_BUILD = ["--select", "+dim_cities", "+dim_riders", "snap_riders",
-                "--exclude", "resource_type:unit_test", "trips", "payments", "ratings",
-                "--indirect-selection", "cautious"]
+                "--exclude", "resource_type:unit_test", "resource_type:test", "trips", "payments", "ratings"]
 
 
 def test_the_cluster_ran_the_build_and_rebuilds_incrementally(warehouse: Warehouse, spark_cluster: SparkCluster,
