@@ -59,10 +59,10 @@ def run_dbt(args: list[str], env: dict[str, str], target_dir: Path, check: bool 
     (parse_cache.py). Raises AssertionError with dbt's output when CHECK and
     dbt exits non-zero."""
     dbt = str(Path(sys.executable).with_name("dbt"))
-    key = PARSES.before(args, env, target_dir)
+    seeded = PARSES.before(args, env, target_dir)
     proc = subprocess.run([dbt, *args, "--target-path", str(target_dir)], cwd=ROOT, env=env,
                           capture_output=True, text=True)
-    PARSES.after(key, target_dir)
+    PARSES.after(seeded, target_dir)
     if check and proc.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")
     return proc

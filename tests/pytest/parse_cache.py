@@ -69,25 +69,39 @@ class ParseCache:
 
     def before(self, args: list[str], env: dict[str, str], target_dir: Path) -> tuple | None:
         """Copy the template of this command's key into TARGET_DIR when it is
-        fresh; return the key, or None when the run is not to be cached."""
-        if not args or args[0] in NO_SEED or "--no-partial-parse" in args or (target_dir / PARSE_FILE).exists():
+        fresh; return (key, profile hash), or None when the run is not to be
+        cached."""
+        if not args or NO_SEED & set(args) or "--no-partial-parse" in args or (target_dir / PARSE_FILE).exists():
             return None
         try:
             key, profile_hash = self._connection(args, env)
-        except Exception:  # an unreadable profile: let dbt itself say so
+            template = self.templates.get(key)
+            if template is not None:
+                import msgpack
+
+                manifest = msgpack.unpackb(template, raw=False, strict_map_key=False)
+                manifest["state_check"]["profile_hash"]["checksum"] = profile_hash
+                target_dir.mkdir(parents=True, exist_ok=True)
+                (target_dir / PARSE_FILE).write_bytes(msgpack.packb(manifest, use_bin_type=True))
+        except Exception:  # an unreadable profile or template: dbt parses in full, and says why
             return None
-        template = self.templates.get(key)
-        if template is not None:
+        return key, profile_hash
+
+    def after(self, seeded: tuple | None, target_dir: Path) -> None:
+        """Keep TARGET_DIR's parse file as the template of its key, if the key
+        has none and the file is what this cache expects: readable, and made
+        with the profile hash computed here (so dbt read the same profile,
+        whatever --profiles-dir or --project-dir said)."""
+        parsed = target_dir / PARSE_FILE
+        if seeded is None or seeded[0] in self.templates or not parsed.exists():
+            return
+        key, profile_hash = seeded
+        try:
             import msgpack
 
-            manifest = msgpack.unpackb(template, raw=False, strict_map_key=False)
-            manifest["state_check"]["profile_hash"]["checksum"] = profile_hash
-            target_dir.mkdir(parents=True, exist_ok=True)
-            (target_dir / PARSE_FILE).write_bytes(msgpack.packb(manifest, use_bin_type=True))
-        return key
-
-    def after(self, key: tuple | None, target_dir: Path) -> None:
-        """Keep TARGET_DIR's parse file as the template of KEY, if it has none."""
-        parsed = target_dir / PARSE_FILE
-        if key is not None and key not in self.templates and parsed.exists():
-            self.templates[key] = parsed.read_bytes()
+            data = parsed.read_bytes()
+            manifest = msgpack.unpackb(data, raw=False, strict_map_key=False)
+            if manifest["state_check"]["profile_hash"]["checksum"] == profile_hash:
+                self.templates[key] = data
+        except Exception:  # a file cut short by a killed dbt: no template
+            return

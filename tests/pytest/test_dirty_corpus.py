@@ -20,6 +20,7 @@ Every expected value below is worked out by hand from those CSV files."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -50,7 +51,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: dict[str, s
     for name, folder in EXPORTS.items():
         shutil.copytree(folder, source / name)
     envs = {"duckdb": duckdb_env(tmp / "corpus.duckdb")}
-    with scratch_database(postgres_server, "dirty_corpus") as name:
+    with scratch_database(postgres_server, f"dirty_corpus_{os.getpid()}") as name:
         envs["postgres"] = postgres_env(postgres_server, name)
         for target, env in envs.items():
             load_raw(source, env, target)

@@ -38,21 +38,24 @@ def test_tests_sharing_a_costly_build_share_a_worker(request: pytest.FixtureRequ
 
 def test_a_fresh_target_folder_starts_from_the_workers_parse(tmp_path) -> None:
     """parse_cache.py: a second warehouse file with the same profile and vars
-    reuses the first one's parse (dbt reports no change to re-parse), and the
-    manifest it writes is the one a full parse gives: every node, with its
-    database and relation name."""
+    reuses the first one's parse (dbt reports no change to re-parse) and
+    writes the same manifest; a file of another name (DuckDB's database is
+    the file's name) gets a parse of its own, whose nodes name it."""
     import json
 
     from conftest import duckdb_env, run_dbt
 
     # vars of their own: a key no earlier test of this worker made
     probe = ["--vars", "{parse_cache_probe: %d}" % os.getpid()]
-    manifests = []
-    for name in ("first", "second"):
+    runs = {}
+    for folder, file in (("first", "warehouse"), ("second", "warehouse"), ("third", "other")):
         proc = run_dbt(["--debug", "ls", *probe, "--resource-type", "model"],
-                       duckdb_env(tmp_path / name / "warehouse.duckdb"), tmp_path / name / "target")
-        manifests.append(json.loads((tmp_path / name / "target" / "manifest.json").read_text())["nodes"])
-    assert "Nothing changed, skipping partial parsing" in proc.stdout, proc.stdout[-3000:]
-    first, second = ({k: (v.get("database"), v.get("relation_name"), v["checksum"]) for k, v in m.items()}
-                     for m in manifests)
-    assert first == second and len(first) > 200
+                       duckdb_env(tmp_path / folder / f"{file}.duckdb"), tmp_path / folder / "target")
+        nodes = json.loads((tmp_path / folder / "target" / "manifest.json").read_text())["nodes"]
+        runs[folder] = (proc.stdout, {k: (v.get("database"), v.get("relation_name"), v["checksum"])
+                                      for k, v in nodes.items() if k.startswith("model.")})
+    assert "Nothing changed, skipping partial parsing" in runs["second"][0], runs["second"][0][-3000:]
+    assert "Nothing changed, skipping partial parsing" not in runs["third"][0]
+    assert runs["first"][1] == runs["second"][1] and len(runs["first"][1]) > 40
+    assert {database for database, _, _ in runs["third"][1].values()} == {"other"}
+    assert all(relation.startswith('"other"') for _, relation, _ in runs["third"][1].values() if relation)
