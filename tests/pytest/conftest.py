@@ -72,9 +72,6 @@ def run_dbt(args: list[str], env: dict[str, str], target_dir: Path, check: bool 
 # tests do not read it (test_build runs them) and are left out to keep the
 # suite short
 CASE_BUILD = ["build", "--exclude", "resource_type:unit_test", "--threads", "4"]
-# the same without the data tests: for a case whose data tests another test
-# already runs on the same input (their SQL is the same on both engines)
-CASE_MODELS = ["build", "--exclude", "resource_type:unit_test", "resource_type:test", "--threads", "4"]
 
 
 def load_raw(source: Path, env: dict[str, str], target: str) -> None:

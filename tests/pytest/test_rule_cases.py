@@ -1,9 +1,6 @@
 """The money and time rules (spec rules 5 and 8) on small hand-made exports,
 each loaded with scripts/load_raw.py into a scratch DuckDB file and a scratch
-PostgreSQL database, then `dbt build` (which must succeed): with every data
-test on DuckDB; on PostgreSQL models and snapshots only, whose values the
-case checks (PostgreSQL's data tests run on the session's sample build, which
-carries every money and time defect: test_generator, test_postgres_parity).
+PostgreSQL database, then `dbt build` (which must succeed).
 
 Every case shares three valid trips: 1001 (New York, completed, 2025-01-10
 14:00 UTC = 09:00 local, 8.5 km, captured 20.00 USD + 3.00 tip, rated 5 by the
@@ -26,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import (CASE_BUILD, CASE_MODELS, duckdb_env, load_raw, pg_connect, postgres_env, query_engine, run_dbt,
+from conftest import (CASE_BUILD, duckdb_env, load_raw, pg_connect, postgres_env, query_engine, run_dbt,
                       scratch_database)
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
@@ -185,7 +182,7 @@ def test_rule_case_on_postgres(tmp_path: Path, postgres_server: dict[str, str], 
     with scratch_database(postgres_server, f"rule_case_{os.getpid()}") as name:
         env = postgres_env(postgres_server, name)
         load_raw(CASES_DIR / case, env, "postgres")
-        run_dbt([*CASE_MODELS, "--target", "postgres"], env, tmp_path / "target")
+        run_dbt([*CASE_BUILD, "--target", "postgres"], env, tmp_path / "target")
         con = pg_connect(env)
         try:
             with con.cursor() as cur:
