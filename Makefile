@@ -106,7 +106,7 @@ clean:
 ## lint: sqlfluff on every model, snapshot, analysis and test, DuckDB dialect then PostgreSQL
 # (against a scratch DuckDB file, so a built warehouse never changes what is linted; one sqlfluff
 # process per core: half the time)
-LINT := $(BIN)/sqlfluff lint models snapshots analyses tests --processes $(shell nproc)
+LINT = $(BIN)/sqlfluff lint models snapshots analyses tests --processes $(shell nproc)
 lint: install
 	WAREHOUSE_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(LINT)
 	$(BIN)/python scripts/with_postgres.py -- $(LINT) --config .sqlfluff-postgres

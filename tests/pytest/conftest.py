@@ -68,6 +68,14 @@ def run_dbt(args: list[str], env: dict[str, str], target_dir: Path, check: bool 
     return proc
 
 
+def build_summary(log: str) -> str:
+    """The last `Done. PASS=... TOTAL=...` line of a dbt command's output LOG.
+    Raises AssertionError with the output's end when it has none."""
+    lines = [line for line in log.splitlines() if "Done. PASS=" in line]
+    assert lines, log[-4000:]
+    return lines[-1]
+
+
 # every model, data test and snapshot on a small hand-made input; the unit
 # tests do not read it (test_build runs them) and are left out to keep the
 # suite short

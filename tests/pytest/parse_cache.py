@@ -25,7 +25,17 @@ import pprint
 from argparse import Namespace
 from pathlib import Path
 
+import msgpack  # dbt's own format for partial_parse.msgpack, installed with dbt
+
 PARSE_FILE = "partial_parse.msgpack"
+
+
+def unpack(data: bytes) -> dict:
+    """A partial_parse.msgpack file's bytes as the dict dbt wrote (maps with
+    non-string keys included). Raises msgpack's errors on a damaged file."""
+    return msgpack.unpackb(data, raw=False, strict_map_key=False)
+
+
 # commands that never read a manifest or must parse from scratch
 NO_SEED = {"deps", "clean", "debug", "init", "--version"}
 
@@ -77,9 +87,7 @@ class ParseCache:
             key, profile_hash = self._connection(args, env)
             template = self.templates.get(key)
             if template is not None:
-                import msgpack
-
-                manifest = msgpack.unpackb(template, raw=False, strict_map_key=False)
+                manifest = unpack(template)
                 manifest["state_check"]["profile_hash"]["checksum"] = profile_hash
                 target_dir.mkdir(parents=True, exist_ok=True)
                 (target_dir / PARSE_FILE).write_bytes(msgpack.packb(manifest, use_bin_type=True))
@@ -97,10 +105,8 @@ class ParseCache:
             return
         key, profile_hash = seeded
         try:
-            import msgpack
-
             data = parsed.read_bytes()
-            manifest = msgpack.unpackb(data, raw=False, strict_map_key=False)
+            manifest = unpack(data)
             if manifest["state_check"]["profile_hash"]["checksum"] == profile_hash:
                 self.templates[key] = data
         except Exception:  # a file cut short by a killed dbt: no template

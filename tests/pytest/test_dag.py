@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import PgWarehouse, Warehouse
+from conftest import PgWarehouse, Warehouse, build_summary
 
 LAYERS = {"staging": 1, "intermediate": 2, "marts": 3}
 
@@ -106,8 +106,8 @@ def test_selecting_by_source_picks_what_depends_on_it(warehouse: Warehouse) -> N
 
 def assert_clean_eight_thread_build(build_log: str) -> None:
     assert "Concurrency: 8 threads" in build_log, build_log[:3000]
-    summary = [line for line in build_log.splitlines() if "Done. PASS=" in line]
-    assert summary and "ERROR=0" in summary[-1] and "SKIP=0" in summary[-1], build_log[-4000:]
+    summary = build_summary(build_log)
+    assert "ERROR=0" in summary and "SKIP=0" in summary, build_log[-4000:]
 
 
 # The session's sample builds (conftest.FRESH_BUILD) are these fresh builds:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import PgWarehouse, Warehouse
+from conftest import PgWarehouse, Warehouse, build_summary
 from marts_compare import differences, duckdb_marts, postgres_marts
 
 
 def test_postgres_build_has_no_errors(pg_warehouse: PgWarehouse) -> None:
-    summary = [line for line in pg_warehouse.build_log.splitlines() if "Done. PASS=" in line][-1]
+    summary = build_summary(pg_warehouse.build_log)
     assert "ERROR=0" in summary and "WARN=0" in summary and "SKIP=0" in summary, summary
 
 

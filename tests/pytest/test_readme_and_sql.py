@@ -8,7 +8,7 @@ import shlex
 import subprocess
 import sys
 
-from conftest import ROOT, Warehouse
+from conftest import ROOT, Warehouse, build_summary
 
 README = (ROOT / "README.md").read_text()
 
@@ -84,7 +84,7 @@ def readme_commands(prefix: str) -> list[str]:
 
 def test_quick_start_states_the_build_summary(warehouse: Warehouse) -> None:
     """The quick start shows the last line of `make build` (= `dbt build`) as it is."""
-    [done] = [line for line in warehouse.build_log.splitlines() if "Done. PASS=" in line][-1:]
+    done = build_summary(warehouse.build_log)
     summary = done[done.index("Done. PASS="):].strip()
     quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     assert f"\n{summary}\n" in quick_start, summary

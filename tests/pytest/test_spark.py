@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Warehouse
+from conftest import ROOT, Warehouse, build_summary
 from marts_compare import differences, duckdb_marts, read_marts, spark_marts
 
 pytestmark = pytest.mark.xdist_group("spark")
@@ -70,10 +70,6 @@ def spark_env(home: Path, master: str = "local[2]") -> dict[str, str]:
     })
     env.pop("DBT_TARGET", None)
     return env
-
-
-def summary(log: str) -> str:
-    return [line for line in log.splitlines() if "Done. PASS=" in line][-1]
 
 
 # First in the module: it runs a local session before the cluster starts.
@@ -221,7 +217,7 @@ def spark_warehouse(tmp_path_factory: pytest.TempPathFactory, spark_cluster: Spa
 
 
 def test_spark_build_has_no_errors(spark_warehouse: SparkWarehouse) -> None:
-    line = summary(spark_warehouse.build_log)
+    line = build_summary(spark_warehouse.build_log)
     assert "ERROR=0" in line and "WARN=0" in line and "SKIP=0" in line, line
     # seeds, models, snapshots, unit tests and data tests all ran
     for kind in ("seed file", "incremental model", "snapshot", "unit_test", "PASS not_null_"):
@@ -260,7 +256,8 @@ def test_the_cluster_ran_the_build_and_rebuilds_incrementally(warehouse: Warehou
         second = spark_warehouse.dbt("build", *SECOND_BUILD).stdout
     finally:
         del spark_warehouse.env["WAREHOUSE_SPARK_SEED_READER"]
-    assert "ERROR=0" in summary(second) and "SKIP=0" in summary(second), summary(second)
+    done = build_summary(second)
+    assert "ERROR=0" in done and "SKIP=0" in done, done
     assert "seed file" in second and "incremental model" in second and "snapshot" in second
     seed_sql = next((spark_warehouse.home / "target" / "run").rglob("riders.csv")).read_text()
     assert "using csv" not in seed_sql and "insert into" in seed_sql, seed_sql[:2000]

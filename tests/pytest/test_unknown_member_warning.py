@@ -8,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from conftest import CASE_BUILD, ROOT, duckdb_env, postgres_env, query_engine, run_dbt, scratch_database
+from conftest import CASE_BUILD, ROOT, build_summary, duckdb_env, postgres_env, query_engine, run_dbt, scratch_database
 from test_loads import loader
 
 CASE = ROOT / "tests" / "data" / "cases" / "unknown-member-threshold-small-batch"
@@ -21,7 +21,7 @@ def small_batch_builds(target: str, env: dict[str, str], tmp_path: Path) -> None
         assert proc.returncode == 0, proc.stderr
         # every data test; the unit tests read no data (test_build runs them)
         build = run_dbt([*CASE_BUILD, *args], env, tmp_path / "target")  # exit 0, or run_dbt raises
-        summary = [line for line in build.stdout.splitlines() if "Done. PASS=" in line][-1]
+        summary = build_summary(build.stdout)
         assert "ERROR=0" in summary and "SKIP=0" in summary, summary
     # the second build warned about the unknown driver (more than 2% of all trips), not stopped
     assert "WARN=1" in summary, summary
