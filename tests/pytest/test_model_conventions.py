@@ -45,13 +45,20 @@ def test_marts_are_public_the_layers_below_are_not(manifest: dict) -> None:
 
 
 def column_tests(manifest: dict) -> list[dict]:
-    """Generic tests on a column: {model, column, test, to, field} (to/field only for relationships)."""
+    """Generic tests on a column: {model, column, test, to, field} (to/field only for relationships).
+    A model's `not_null_columns` test counts as a `not_null` test on each column it names."""
     found = []
     for node in manifest["nodes"].values():
         meta = node.get("test_metadata")
-        if node["resource_type"] != "test" or not meta or not node.get("column_name") or not node.get("attached_node"):
+        if node["resource_type"] != "test" or not meta or not node.get("attached_node"):
             continue
         kwargs = meta.get("kwargs", {})
+        if meta["name"] == "not_null_columns":
+            found += [{"model": node["attached_node"].split(".")[-1], "column": column, "test": "not_null",
+                       "to": "", "field": None} for column in kwargs["column_names"]]
+            continue
+        if not node.get("column_name"):
+            continue
         to = kwargs.get("to", "")
         found.append({"model": node["attached_node"].split(".")[-1], "column": node["column_name"],
                       "test": meta["name"], "to": to.split("'")[1] if "'" in to else to, "field": kwargs.get("field")})

@@ -31,13 +31,17 @@ def test_a_failing_test_keeps_its_rows_in_audit(warehouse: Warehouse, tmp_path: 
     shutil.copy(warehouse.path, build)
     shutil.copy(warehouse.path.with_name("warehouse_read.duckdb"), tmp_path / "warehouse_read.duckdb")
     # a second row for city id 1 breaks unique_dim_cities_city_id (under another city_key: the
-    # primary key constraint refuses a second row for a key, README "The grain is enforced")
+    # primary key constraint refuses a second row for a key, README "The grain is enforced"); its
+    # null region and timezone break not_null_dim_cities, which counts null values column by column
     with duckdb.connect(str(build)) as con:
-        con.execute("insert into marts.dim_cities select * replace (999 as city_key) from marts.dim_cities "
-                    "where city_id = 1")
+        con.execute("insert into marts.dim_cities select * replace (999 as city_key, null as region,"
+                    " null as timezone) from marts.dim_cities where city_id = 1")
     env = duckdb_env(build)
     proc = run_dbt(["test", "--select", "dim_cities"], env, tmp_path / "target", check=False)
     assert proc.returncode == 1 and "FAIL 1 unique_dim_cities_city_id" in proc.stdout
+    assert "FAIL 2 not_null_dim_cities" in proc.stdout
+    nulls = sql(env, "--build-file", "select * from audit.not_null_dim_cities order by column_name")
+    assert nulls.stdout.splitlines() == ["column_name,null_rows", "region,1", "timezone,1"]
     results = sql(env, "--build-file", "select failing_rows, failures from audit.test_results"
                                        " where test_name = 'unique_dim_cities_city_id' and status = 'fail'")
     assert results.returncode == 0, results.stderr
