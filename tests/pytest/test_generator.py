@@ -21,19 +21,36 @@ def generate(out: Path, *args: str) -> None:
                    capture_output=True)
 
 
+def assert_same_exports(left: Path, right: Path) -> None:
+    """The same export folders, holding byte-identical files."""
+    folders = sorted(p.name for p in left.iterdir())
+    assert folders == sorted(p.name for p in right.iterdir())
+    for folder in folders:
+        cmp = filecmp.dircmp(left / folder, right / folder)
+        assert not cmp.diff_files and not cmp.left_only and not cmp.right_only
+        _, mismatch, errors = filecmp.cmpfiles(left / folder, right / folder, cmp.common_files, shallow=False)
+        assert not mismatch and not errors
+
+
 def test_same_seed_gives_byte_identical_exports(tmp_path: Path) -> None:
     generate(tmp_path / "a", "--trips", "800", "--batches", "4", "--seed", "7")
     generate(tmp_path / "b", "--trips", "800", "--batches", "4", "--seed", "7")
     generate(tmp_path / "c", "--trips", "800", "--batches", "4", "--seed", "8")
-    folders = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert folders == ["batch_000", "batch_001", "batch_002", "batch_003"]
-    for folder in folders:
-        cmp = filecmp.dircmp(tmp_path / "a" / folder, tmp_path / "b" / folder)
-        assert not cmp.diff_files and not cmp.left_only and not cmp.right_only
-        _, mismatch, errors = filecmp.cmpfiles(tmp_path / "a" / folder, tmp_path / "b" / folder,
-                                               cmp.common_files, shallow=False)
-        assert not mismatch and not errors
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["batch_000", "batch_001", "batch_002", "batch_003"]
+    assert_same_exports(tmp_path / "a", tmp_path / "b")
     assert (tmp_path / "a/batch_000/trips.csv").read_bytes() != (tmp_path / "c/batch_000/trips.csv").read_bytes()
+
+
+def test_exports_sorted_in_groups_are_the_same_files(tmp_path: Path, monkeypatch) -> None:
+    """At 50M trips the generator sorts its rows one group of exports at a
+    time (export_groups); the files must not depend on the grouping."""
+    import generate_raw
+
+    generate(tmp_path / "one_sort", "--trips", "800", "--batches", "5", "--seed", "7")
+    monkeypatch.setattr(generate_raw, "SORT_TRIPS", 300)
+    assert [(g.start, g.stop) for g in generate_raw.export_groups(800, 5)] == [(0, 1), (1, 3), (3, 5)]
+    generate_raw.main([str(tmp_path / "three_sorts"), "--trips", "800", "--batches", "5", "--seed", "7"])
+    assert_same_exports(tmp_path / "one_sort", tmp_path / "three_sorts")
 
 
 def test_generated_trip_count_and_headers(tmp_path: Path) -> None:
