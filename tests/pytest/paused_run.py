@@ -31,8 +31,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def pause(what: str) -> None:
-    """Write WHAT to $PAUSE_READY and sleep until the process is killed."""
-    Path(os.environ["PAUSE_READY"]).write_text(what + "\n")
+    """Write WHAT to $PAUSE_READY and sleep until the process is killed.
+    The file appears whole (written aside, then renamed): the test kills this
+    process as soon as the file exists, so a plain write could be read empty."""
+    ready = Path(os.environ["PAUSE_READY"])
+    partial = ready.with_name(ready.name + ".partial")
+    partial.write_text(what + "\n")
+    os.replace(partial, ready)
     while True:
         time.sleep(3600)
 
