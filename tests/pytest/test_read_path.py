@@ -135,7 +135,7 @@ def test_a_publish_updates_the_previous_copy_with_what_changed(warehouse: Wareho
 
 def test_a_publish_that_runs_out_of_disk_leaves_no_partial_copy(tmp_path: Path, monkeypatch) -> None:
     """The copy that starts an updating publish fails half-way (no space
-    left, as at 50M trips on this machine): the error reaches dbt, the read
+    left, as at 50M trips on this machine): the error propagates, the read
     copy is untouched and the partial file is gone, so it does not hold the
     space the next publish needs."""
     spec = importlib.util.spec_from_file_location("ridehail_publish", ROOT / "plugins/ridehail_publish.py")
