@@ -49,11 +49,11 @@
     ) -%}
     {%- set previous = previous_publish(final) -%}
     {%- set marker = api.Relation.create(schema='ops', identifier='published') -%}
-    {%- if previous -%}
-        {#- start from the previous read copy (a sequential file copy, in
-            Python: plugins/ridehail_publish.py) and bring it up to date -#}
-        {%- do adapter.store_relation('ridehail_publish', marker, [], tmp, 'duckdb', {'copy_from': final}) -%}
-    {%- endif -%}
+    {#- in Python (plugins/ridehail_publish.py): delete the copies of earlier
+        publishes that failed, then, with a previous read copy, start from it
+        (a sequential file copy) to bring it up to date -#}
+    {%- do adapter.store_relation('ridehail_publish', marker, [], tmp, 'duckdb',
+        {'start_from': final, 'copy': previous is not none}) -%}
     {%- do run_query("attach '" ~ tmp ~ "' as " ~ alias) -%}
     {%- for schema in schemas + ['ops'] -%}
         {%- do run_query("create schema if not exists " ~ alias ~ "." ~ schema) -%}

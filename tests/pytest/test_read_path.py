@@ -133,14 +133,20 @@ def test_a_publish_updates_the_previous_copy_with_what_changed(warehouse: Wareho
     assert published_tables(read, ("marts",)) == published_tables(build, ("marts",))
 
 
+def publish_plugin():
+    """plugins/ridehail_publish.py as a module (dbt-duckdb loads it by path)."""
+    spec = importlib.util.spec_from_file_location("ridehail_publish", ROOT / "plugins/ridehail_publish.py")
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    return plugin
+
+
 def test_a_publish_that_runs_out_of_disk_leaves_no_partial_copy(tmp_path: Path, monkeypatch) -> None:
     """The copy that starts an updating publish fails half-way (no space
     left, as at 50M trips on this machine): the error propagates, the read
     copy is untouched and the partial file is gone, so it does not hold the
     space the next publish needs."""
-    spec = importlib.util.spec_from_file_location("ridehail_publish", ROOT / "plugins/ridehail_publish.py")
-    plugin = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(plugin)
+    plugin = publish_plugin()
     final, tmp = tmp_path / "warehouse_read.duckdb", tmp_path / "warehouse_read.duckdb.abc.tmp"
     final.write_bytes(b"published copy" * 1000)
 
@@ -150,6 +156,40 @@ def test_a_publish_that_runs_out_of_disk_leaves_no_partial_copy(tmp_path: Path, 
 
     monkeypatch.setattr(plugin.shutil, "copyfile", copy_until_the_disk_is_full)
     with pytest.raises(OSError, match="No space left"):
-        plugin.copy_read_copy(str(final), str(tmp))
+        plugin.start_publish(str(final), str(tmp), copy=True)
     assert not tmp.exists()
     assert final.read_bytes() == b"published copy" * 1000
+
+
+@pytest.mark.parametrize("copy", [True, False], ids=["updating", "whole"])
+def test_a_publish_deletes_copies_of_failed_publishes_before_it_writes(tmp_path: Path, monkeypatch,
+                                                                        copy: bool) -> None:
+    """A publish that failed after its copy was made (during the update, the
+    checkpoint or the rename) left FINAL.<invocation>.tmp and its WAL: the
+    next publish deletes them before it copies or writes its own file, so
+    two copies never need the disk at once. Files that are not a publish's
+    copy (the read copy, the build file, other names) stay."""
+    plugin = publish_plugin()
+    final = tmp_path / "warehouse_read.duckdb"
+    final.write_bytes(b"published copy")
+    stale = [tmp_path / "warehouse_read.duckdb.old.tmp", tmp_path / "warehouse_read.duckdb.old.tmp.wal"]
+    kept = [tmp_path / "warehouse.duckdb", tmp_path / "warehouse_read.duckdb.wal.bak", tmp_path / "notes.tmp"]
+    for path in stale + kept:
+        path.write_bytes(b"x")
+    tmp = tmp_path / "warehouse_read.duckdb.new.tmp"
+    present_at_copy = []
+
+    def copy_and_look(src: str, dst: str) -> None:
+        present_at_copy.extend(path for path in stale if path.exists())
+        Path(dst).write_bytes(Path(src).read_bytes())
+
+    monkeypatch.setattr(plugin.shutil, "copyfile", copy_and_look)
+    plugin.start_publish(str(final), str(tmp), copy=copy)
+    assert [path for path in stale if path.exists()] == [] and present_at_copy == []
+    assert all(path.exists() for path in kept)
+    assert tmp.exists() == copy and (not copy or tmp.read_bytes() == b"published copy")
+    # a second start of the same invocation's publish is refused, its file kept
+    tmp.write_bytes(b"being written")
+    with pytest.raises(OSError, match="another publish"):
+        plugin.start_publish(str(final), str(tmp), copy=copy)
+    assert tmp.read_bytes() == b"being written"
