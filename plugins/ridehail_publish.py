@@ -26,10 +26,11 @@ from dbt.adapters.duckdb.utils import TargetConfig
 
 
 def publish_swap(tmp: str, final: str) -> None:
-    """Make the finished DuckDB file TMP the read copy FINAL (same directory),
-    then delete copies left by publishes that died half-way. Raises OSError
-    when TMP is missing or still has a WAL (not checkpointed: publishing it
-    would lose data)."""
+    """Make the finished DuckDB file TMP the read copy FINAL (same
+    directory). Raises OSError when TMP is missing or still has a WAL (not
+    checkpointed: publishing it would lose data). Copies left by publishes
+    that died half-way are deleted when the next publish starts
+    (start_publish), before it needs the disk."""
     if os.path.exists(tmp + ".wal"):
         raise OSError(f"{tmp}.wal exists: the published copy was not checkpointed")
     with open(tmp, "rb") as handle:
@@ -40,7 +41,6 @@ def publish_swap(tmp: str, final: str) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
-    remove_stale_copies(final)
 
 
 def remove_stale_copies(final: str) -> list[str]:
