@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from dbt_zygote import Zygote  # noqa: E402
 from marts_compare import duckdb_marts, normalise, postgres_marts  # noqa: E402
 from parse_cache import ParseCache  # noqa: E402
 from reference import Sample  # noqa: E402
@@ -51,17 +52,21 @@ class Warehouse:
 
 
 PARSES = ParseCache(ROOT)
+DBT = Zygote(Path(sys.executable).with_name("dbt"))
+
+# dbt's debug log file (logs/dbt.log, shared by both workers) costs about 2 s
+# of CPU per build of the sample; a failing test shows dbt's own output.
+# test_secrets asks for the file on the command line, which wins.
+os.environ.setdefault("DBT_LOG_LEVEL_FILE", "none")
 
 
 def run_dbt(args: list[str], env: dict[str, str], target_dir: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
     """`dbt ARGS --target-path TARGET_DIR` with ENV, from the project root; a
     fresh TARGET_DIR starts from this worker's parse of the same profile
-    (parse_cache.py). Raises AssertionError with dbt's output when CHECK and
-    dbt exits non-zero."""
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    (parse_cache.py), and dbt starts already imported (dbt_zygote.py).
+    Raises AssertionError with dbt's output when CHECK and dbt exits non-zero."""
     seeded = PARSES.before(args, env, target_dir)
-    proc = subprocess.run([dbt, *args, "--target-path", str(target_dir)], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    proc = DBT.run([*args, "--target-path", str(target_dir)], cwd=ROOT, env=env)
     PARSES.after(seeded, target_dir)
     if check and proc.returncode != 0:
         raise AssertionError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, PgWarehouse, Warehouse, duckdb_env, run_dbt
+from conftest import DBT, ROOT, PgWarehouse, Warehouse, duckdb_env, run_dbt
 
 Row = tuple
 Query = Callable[[str], list[tuple]]
@@ -277,10 +277,8 @@ def test_both_engines_give_the_same_answers(duckdb_answers: dict, postgres_answe
 
 def parse(project: Path, target_dir: Path) -> subprocess.CompletedProcess[str]:
     env = duckdb_env(target_dir / "unused.duckdb")
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    return subprocess.run([dbt, "parse", "--no-partial-parse", "--show-all-deprecations",
-                           "--project-dir", str(project), "--target-path", str(target_dir)],
-                          cwd=project, env=env, capture_output=True, text=True)
+    return DBT.run(["parse", "--no-partial-parse", "--show-all-deprecations", "--project-dir", str(project),
+                    "--target-path", str(target_dir)], cwd=project, env=env)
 
 
 def test_dbt_parse_validates_the_semantic_manifest_without_deprecations(tmp_path: Path) -> None:

@@ -59,3 +59,23 @@ def test_a_fresh_target_folder_starts_from_the_workers_parse(tmp_path) -> None:
     assert runs["first"][1] == runs["second"][1] and len(runs["first"][1]) > 40
     assert {database for database, _, _ in runs["third"][1].values()} == {"other"}
     assert all(relation.startswith('"other"') for _, relation, _ in runs["third"][1].values() if relation)
+
+
+def test_dbt_through_the_zygote_is_the_dbt_command(tmp_path) -> None:
+    """dbt_zygote.py (how run_dbt starts dbt): each command has its own
+    environment (two commands, two warehouse files), and a failing command
+    ends as the dbt executable does, with its return code and message."""
+    import subprocess
+
+    from conftest import DBT, ROOT, duckdb_env
+
+    for name, other in (("one", "two"), ("two", "one")):
+        proc = DBT.run(["debug"], cwd=ROOT, env=duckdb_env(tmp_path / f"{name}.duckdb"))
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        assert f"path: {tmp_path / name}.duckdb" in proc.stdout and f"{other}.duckdb" not in proc.stdout
+    args, env = ["ls", "--target", "no_such_target"], duckdb_env(tmp_path / "one.duckdb")
+    forked = DBT.run(args, cwd=ROOT, env=env)
+    plain = subprocess.run([str(DBT.dbt), *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert forked.returncode == plain.returncode == 2
+    message = "does not have a target named 'no_such_target'"
+    assert message in forked.stdout and message in plain.stdout
