@@ -79,3 +79,27 @@ def test_dbt_through_the_zygote_is_the_dbt_command(tmp_path) -> None:
     assert forked.returncode == plain.returncode == 2
     message = "does not have a target named 'no_such_target'"
     assert message in forked.stdout and message in plain.stdout
+
+
+def test_a_zygote_interrupted_mid_command_answers_the_next_command_rightly(tmp_path) -> None:
+    """dbt_zygote.py: a call interrupted between its request and dbt's reply
+    (Ctrl-C) leaves no reply behind for the next call to read; a closed
+    zygote leaves no temporary folder."""
+    from conftest import DBT, ROOT, duckdb_env
+    from dbt_zygote import Zygote
+
+    class Interrupted:
+        def readline(self) -> str:
+            raise KeyboardInterrupt
+
+    zygote, env = Zygote(DBT.dbt), duckdb_env(tmp_path / "one.duckdb")
+    try:
+        zygote._start().stdout = Interrupted()
+        with pytest.raises(KeyboardInterrupt):
+            zygote.run(["ls", "--target", "no_such_target"], cwd=ROOT, env=env)
+        after = zygote.run(["--version"], cwd=ROOT, env=env)
+        assert after.returncode == 0 and "Core:" in after.stdout, after.stdout[-2000:]
+        folder = zygote.folder
+    finally:
+        zygote.close()
+    assert folder is not None and not folder.exists()
