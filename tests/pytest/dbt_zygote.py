@@ -5,11 +5,12 @@ imports dbt-core, its adapters and their dependencies (`python -X importtime
 -c "import dbt.cli.main"`: 2.9 s here). The suite runs dbt many
 times, so the tests run it through this helper instead: a single-threaded
 process (the zygote) imports dbt and its adapters once, then, for each
-command, forks a child that is exactly a fresh `dbt` process from that point
-on (its own environment, working directory, arguments, stdout and stderr
+command, forks a child that is a fresh `dbt` process from that point on
+(its own environment, working directory, arguments, stdout and stderr
 files; its own threads, connections and exit). Nothing of a command outlives
 its child, so one command never sees another's state, as with
-`subprocess.run(["dbt", ...])`.
+`subprocess.run(["dbt", ...])`. One thing the commands of a zygote share:
+Python's hash seed (a new process draws its own).
 
 Protocol (stdin/stdout of the zygote, one JSON object per line):
 request {"args": [...], "env": {...}, "cwd": "...", "stdout": path, "stderr": path},
@@ -51,13 +52,13 @@ def child(request: dict) -> None:
     time.tzset()  # TZ as a new process reads it (test_snapshot_clock sets it)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
+    os.close(null)
     for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(handle, fd)
         os.close(handle)
     sys.argv = ["dbt", *request["args"]]
     from dbt.cli.main import cli
-    code = 1
     try:
         code = cli()
     except SystemExit as exit_:
