@@ -60,13 +60,10 @@ def child(request: dict) -> None:
     sys.argv = ["dbt", *request["args"]]
     from dbt.cli.main import cli
     try:
-        code = cli()
-    except SystemExit as exit_:
-        code = exit_.code
+        sys.exit(cli())  # the dbt executable's own last line
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-    sys.exit(code)
 
 
 def serve() -> None:
