@@ -46,10 +46,13 @@ class SparkWarehouse:
         return proc
 
     def marts(self, name: str = "marts.pickle"):
-        """Schema marts read through pyspark (scripts/spark_session.py), normalised."""
+        """Schema marts read through pyspark (scripts/spark_session.py), normalised.
+        Read in a local session (same metastore and tables): what is checked
+        is what the cluster wrote, and reading needs no executor of its own."""
         out = self.home / name
         proc = subprocess.run([str(SPARK_BIN / "python"), str(ROOT / "scripts/spark_session.py"),
-                               "--dump-marts", str(out)], cwd=ROOT, env=self.env, capture_output=True, text=True)
+                               "--dump-marts", str(out)], cwd=ROOT, env={**self.env, "WAREHOUSE_SPARK_MASTER": "local[2]"},
+                              capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr[-3000:]
         return spark_marts(out)
 
