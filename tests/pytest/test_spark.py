@@ -29,6 +29,8 @@ from marts_compare import differences, duckdb_marts, read_marts, spark_marts
 pytestmark = pytest.mark.xdist_group("spark")
 
 SPARK_BIN = ROOT / ".venv-spark" / "bin"
+# the master of an in-process session (the profile's default)
+LOCAL_MASTER = "local[2]"
 
 
 @dataclass
@@ -51,13 +53,13 @@ class SparkWarehouse:
         is what the cluster wrote, and reading needs no executor of its own."""
         out = self.home / name
         proc = subprocess.run([str(SPARK_BIN / "python"), str(ROOT / "scripts/spark_session.py"),
-                               "--dump-marts", str(out)], cwd=ROOT, env={**self.env, "WAREHOUSE_SPARK_MASTER": "local[2]"},
+                               "--dump-marts", str(out)], cwd=ROOT, env={**self.env, "WAREHOUSE_SPARK_MASTER": LOCAL_MASTER},
                               capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr[-3000:]
         return spark_marts(out)
 
 
-def spark_env(home: Path, master: str = "local[2]") -> dict[str, str]:
+def spark_env(home: Path, master: str = LOCAL_MASTER) -> dict[str, str]:
     """Environment for a Spark warehouse of its own under HOME: metastore,
     Iceberg tables and Derby log there, nothing in the repository's .spark/
     but the jars."""
